@@ -1,0 +1,1 @@
+"""Framework-free file formats (JSON networks, PSPLIB, MSPDI, ...), kept apart from Django."""
