@@ -1,0 +1,90 @@
+"""Web-app commands: ``serve``, ``demo`` and ``manage`` (Django's management commands)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "altitude.config.settings")
+    import django
+
+    django.setup()
+
+
+def _prepare_database(quiet: bool) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+def _print_logins(password: str) -> None:
+    from altitude.demo import PERSONAS
+
+    typer.echo("Demo logins (username / password):")
+    for persona in PERSONAS:
+        typer.echo(f"  {persona.username:<10} {password:<18} {persona.role}")
+
+
+def _ensure_demo(host: str) -> None:
+    from altitude import demo
+
+    password = demo.demo_password(os.environ.get("ALTITUDE_DEMO_PASSWORD"), host)
+    if not demo.has_data():
+        typer.echo("Empty database: loading the demo portfolio...")
+        demo.load_demo(password)
+    demo.set_persona_passwords(password)
+    _print_logins(password)
+
+
+def serve(
+    host: str = typer.Option(os.environ.get("ALTITUDE_HOST", "127.0.0.1"), help="Address to bind."),
+    port: int = typer.Option(int(os.environ.get("ALTITUDE_PORT", "8000")), help="Port to listen on."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo into an empty database and print the logins."),
+    threads: int = typer.Option(8, min=1, max=64, help="Worker threads of the embedded server."),
+) -> None:
+    """Migrate the database, collect static files and serve the web app (embedded server)."""
+    _django()
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    _prepare_database(quiet=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from altitude.config.wsgi import application  # after collectstatic: WhiteNoise indexes files at start
+
+    if demo:
+        _ensure_demo(host)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"Altitude is serving on http://{shown}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="altitude")
+
+
+def demo_command(
+    host: str = typer.Option("127.0.0.1", help="Where the server will bind (decides the default password)."),
+) -> None:
+    """Load the demo portfolio into an empty database (migrating first) and print the logins."""
+    _django()
+    from altitude import demo
+
+    _prepare_database(quiet=True)
+    if demo.has_data():
+        typer.echo("The database already holds portfolios: the demo loads only into an empty one.", err=True)
+        raise typer.Exit(code=1)
+    _ensure_demo(host)
+
+
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. ``altitude manage createsuperuser``."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([f"{sys.argv[0]} manage", *ctx.args])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo_command)
+    app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(manage)

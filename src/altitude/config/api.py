@@ -1,0 +1,48 @@
+"""The one NinjaAPI: every app's router mounted under /api/v1/, OpenAPI at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+import altitude
+from altitude.accounts.auth import API_AUTH
+from altitude.core.api import install_error_handlers
+from altitude.delivery.api import router as delivery_router
+from altitude.strategy.api import router as strategy_router
+
+api = NinjaAPI(
+    title="Altitude API",
+    version="1",
+    description=(
+        "Programs, projects and portfolios. Authenticate with the browser session (CSRF token "
+        "required for writes) or `Authorization: Bearer alt_...` (create one with "
+        "`altitude manage create_api_token USER`). Updates need the version you edited, as an "
+        "`If-Match` header or a `version` field: a stale one answers 409, a missing one 428."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("", strategy_router)
+api.add_router("", delivery_router)
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    is_pmo: bool
+    is_admin: bool
+    version: str
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        id=user.pk, username=user.get_username(), full_name=user.get_full_name(),  # type: ignore[union-attr]
+        is_pmo=bool(getattr(user, "is_pmo", False)), is_admin=bool(user.is_superuser),
+        version=altitude.__version__,
+    )

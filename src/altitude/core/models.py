@@ -1,0 +1,40 @@
+"""Base models every editable row builds on: optimistic-locking version and timestamps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class VersionedModel(models.Model):
+    """An editable row: ``version`` grows by one on every save made through a service.
+
+    Clients send back the version they read; a mismatch means a lost update, which
+    services refuse with ``StaleVersion`` instead of silently overwriting.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.IntegerChoices):
+    """Membership roles, ordered: a higher role can do everything a lower one can."""
+
+    VIEWER = 10, "Viewer"
+    MEMBER = 20, "Member"
+    MANAGER = 30, "Manager"
+
+
+class MembershipBase(models.Model):
+    """A user's role on one scope (portfolio, program or project); inherited downwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.PositiveSmallIntegerField(choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

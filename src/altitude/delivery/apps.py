@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    name = "altitude.delivery"
+    label = "delivery"
+    verbose_name = "Programs and projects"

@@ -1,0 +1,94 @@
+"""Program (macro) and project (micro) pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from altitude.core.errors import DomainError, NotFound, PermissionDenied
+from altitude.core.models import Role
+from altitude.core.paging import paginate
+from altitude.core.policy import role_on
+from altitude.delivery import services
+from altitude.delivery.forms import ProjectForm
+from altitude.delivery.models import ProjectMembership, Stage
+from altitude.strategy.services import visible_portfolios
+
+
+def _or_404(call, *args):  # type: ignore[no-untyped-def]
+    try:
+        return call(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    portfolio = request.GET.get("portfolio")
+    qs = services.filter_programs(
+        services.visible_programs(request.user), q, int(portfolio) if portfolio and portfolio.isdigit() else None
+    ).annotate(project_count=Count("projects"), project_budget=Sum("projects__budget"))
+    page, query = paginate(request, qs)
+    return render(request, "delivery/program_list.html", {
+        "page": page, "query": query, "q": q, "portfolio": portfolio,
+        "portfolios": visible_portfolios(request.user),
+    })
+
+
+@login_required
+def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = _or_404(services.get_program, request.user, program_id)
+    projects = services.visible_projects(request.user).filter(program=program)
+    totals = projects.aggregate(budget=Sum("budget"), cost=Sum("estimated_cost"), benefits=Sum("expected_benefits"))
+    objectives = program.programobjective_set.select_related("objective")
+    return render(request, "delivery/program_detail.html", {
+        "program": program, "projects": projects, "totals": totals, "objectives": objectives,
+    })
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    get = request.GET
+    project_filter = services.ProjectFilter(
+        q=get.get("q", "").strip() or None,
+        portfolio=int(get["portfolio"]) if get.get("portfolio", "").isdigit() else None,
+        program=int(get["program"]) if get.get("program", "").isdigit() else None,
+        stage=get.get("stage") if get.get("stage") in Stage.values else None,
+    )
+    page, query = paginate(request, project_filter.apply(services.visible_projects(request.user)))
+    return render(request, "delivery/project_list.html", {
+        "page": page, "query": query, "filter": project_filter, "stages": Stage.choices,
+        "programs": services.visible_programs(request.user),
+    })
+
+
+@login_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _or_404(services.get_project, request.user, project_id)
+    team = ProjectMembership.objects.filter(project=project).select_related("user").order_by("-role", "user__last_name")
+    can_edit = role_on(request.user, project) == Role.MANAGER
+    return render(request, "delivery/project_detail.html", {"project": project, "team": team, "can_edit": can_edit})
+
+
+@login_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _or_404(services.get_project, request.user, project_id)
+    if role_on(request.user, project) != Role.MANAGER:
+        return render(request, "403.html", {"message": "Only the project's managers may edit it."}, status=403)
+    form = ProjectForm(request.POST or None, instance=project, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(request.user, project.pk, form.cleaned_data["version"], form.changes())
+        except PermissionDenied as exc:
+            return render(request, "403.html", {"message": exc.message}, status=403)
+        except DomainError as exc:
+            form.add_error(exc.field.removesuffix("_id") if exc.field and exc.field.removesuffix("_id") in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect("delivery:project-detail", project.pk)
+    status = 400 if form.errors else 200
+    return render(request, "delivery/project_form.html", {"project": project, "form": form}, status=status)

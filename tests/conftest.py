@@ -1,0 +1,37 @@
+"""Suite-wide set-up: markers, the database banner, and the shared personas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_ENGINE_DIRS = ("engine", "interop")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Engine/interop tests never touch a database: mark them so they run once, not per database."""
+    tests_root = Path(__file__).parent
+    for item in items:
+        relative = Path(str(item.fspath)).relative_to(tests_root)
+        if relative.parts and relative.parts[0] in _ENGINE_DIRS:
+            item.add_marker(pytest.mark.engine)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    where = db["NAME"] if engine == "sqlite3" else f"{db.get('HOST')}:{db.get('PORT')}/{db['NAME']}"
+    return f"database: {engine} ({where})"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
