@@ -1,0 +1,246 @@
+"""The levelling problem: activities, links, renewable resources and options.
+
+Everything here is a frozen dataclass validated on construction, so that the solvers can
+trust their input and an error names the task and the field at the edge, not deep inside
+a solver. Time is an integer number of time units from the project start (working minutes
+for the web app, periods for PSPLIB); the problem never sees calendars or dates.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+DEFAULT_PRIORITY = 500
+"""MS Project's default task priority (0..1000); higher is levelled first."""
+
+
+class LevelingInputError(ValueError):
+    """Invalid levelling input; the message names the task/resource and the field."""
+
+    def __init__(self, message: str, *, task: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.task = task
+        self.field = field
+
+
+class CyclicDependency(LevelingInputError):  # noqa: N818 (the name DESIGN.md uses)
+    """The links form a cycle; ``cycle`` lists the tasks of one cycle in order."""
+
+    def __init__(self, cycle: tuple[str, ...]) -> None:
+        super().__init__("cyclic dependency: " + " -> ".join((*cycle, cycle[0])))
+        self.cycle = cycle
+
+
+class LinkType(enum.Enum):
+    """The four precedence link types, named as users know them."""
+
+    FINISH_TO_START = "FS"
+    START_TO_START = "SS"
+    FINISH_TO_FINISH = "FF"
+    START_TO_FINISH = "SF"
+
+
+class Mode(enum.Enum):
+    """Which solver: a fast heuristic, or CP-SAT with a proof of optimality or a gap."""
+
+    HEURISTIC = "heuristic"
+    EXACT = "exact"
+
+
+class PriorityRule(enum.Enum):
+    """Priority rules of the schedule generation scheme (smaller key is scheduled first)."""
+
+    LATEST_START = "LST"
+    LATEST_FINISH = "LFT"
+    MIN_SLACK = "MSLK"
+    MOST_SUCCESSORS = "MTS"
+    GREATEST_RANK_WEIGHT = "GRPW"
+    SHORTEST_DURATION = "SPT"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``successor`` may start/finish only ``lag`` units after ``predecessor`` starts/finishes.
+
+    A negative lag is a lead.
+    """
+
+    predecessor: str
+    successor: str
+    type: LinkType = LinkType.FINISH_TO_START
+    lag: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityChange:
+    """From ``start`` on (until the next change) the resource offers ``capacity`` units."""
+
+    start: int
+    capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A renewable resource: a person, a team, a machine, a room.
+
+    ``capacity`` holds from time 0; ``changes`` model availability that varies by period
+    (holidays, part-time weeks, equipment arriving later). The last change holds forever.
+    """
+
+    id: str
+    capacity: int
+    changes: tuple[CapacityChange, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise LevelingInputError("resource id must not be empty", field="id")
+        if self.capacity < 0:
+            raise LevelingInputError(
+                f"resource {self.id}: capacity must be >= 0, got {self.capacity}", field="capacity"
+            )
+        previous = 0
+        for change in self.changes:
+            if change.start < previous or change.capacity < 0:
+                raise LevelingInputError(
+                    f"resource {self.id}: capacity changes must be sorted by start, "
+                    f"at times >= 0, with capacity >= 0",
+                    field="changes",
+                )
+            previous = change.start
+
+    def capacity_at(self, time: int) -> int:
+        """Capacity during period ``[time, time + 1)``."""
+        capacity = self.capacity
+        for change in self.changes:
+            if change.start > time:
+                break
+            capacity = change.capacity
+        return capacity
+
+    @property
+    def max_capacity(self) -> int:
+        return max([self.capacity, *(c.capacity for c in self.changes)])
+
+
+def _frozen_demands(demands: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(demands))
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A task to level.
+
+    ``demands`` maps resource id to units used in every period the task runs.
+    ``earliest_start``/``latest_start`` come from date constraints (SNET/FNET, SNLT/FNLT,
+    MSO/MFO) converted to time units at the edge. A ``splittable`` task may be
+    interrupted: it then works in whichever periods its resources are free.
+    """
+
+    id: str
+    duration: int
+    demands: Mapping[str, int] = field(default_factory=dict)
+    priority: int = DEFAULT_PRIORITY
+    project: str | None = None
+    splittable: bool = False
+    earliest_start: int = 0
+    latest_start: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise LevelingInputError("task id must not be empty", field="id")
+        if self.duration < 0:
+            raise LevelingInputError(
+                f"task {self.id}: duration must be >= 0, got {self.duration}",
+                task=self.id,
+                field="duration",
+            )
+        for resource, units in self.demands.items():
+            if units < 0:
+                raise LevelingInputError(
+                    f"task {self.id}: demand on {resource} must be >= 0, got {units}",
+                    task=self.id,
+                    field="demands",
+                )
+        if self.earliest_start < 0:
+            raise LevelingInputError(
+                f"task {self.id}: earliest_start must be >= 0", task=self.id, field="earliest_start"
+            )
+        if self.latest_start is not None and self.latest_start < self.earliest_start:
+            raise LevelingInputError(
+                f"task {self.id}: latest_start {self.latest_start} is before "
+                f"earliest_start {self.earliest_start}",
+                task=self.id,
+                field="latest_start",
+            )
+        object.__setattr__(self, "demands", _frozen_demands(self.demands))
+
+
+@dataclass(frozen=True, slots=True)
+class LevelingProblem:
+    """Tasks of one or many projects on a shared pool of resources.
+
+    ``project_priorities`` ranks projects of a program or portfolio (higher first);
+    ``within_float`` forbids moving any task past its late start, so the project finish
+    never moves (over-allocations that cannot be removed that way are reported).
+    """
+
+    activities: tuple[Activity, ...]
+    resources: tuple[Resource, ...]
+    links: tuple[Link, ...] = ()
+    project_priorities: Mapping[str, int] = field(default_factory=dict)
+    within_float: bool = False
+
+    def __post_init__(self) -> None:
+        ids: set[str] = set()
+        for activity in self.activities:
+            if activity.id in ids:
+                raise LevelingInputError(
+                    f"task {activity.id} is defined twice", task=activity.id, field="id"
+                )
+            ids.add(activity.id)
+        resource_ids: set[str] = set()
+        for resource in self.resources:
+            if resource.id in resource_ids:
+                raise LevelingInputError(f"resource {resource.id} is defined twice", field="id")
+            resource_ids.add(resource.id)
+        for activity in self.activities:
+            for resource_id in activity.demands:
+                if resource_id not in resource_ids:
+                    raise LevelingInputError(
+                        f"task {activity.id}: unknown resource {resource_id}",
+                        task=activity.id,
+                        field="demands",
+                    )
+        for link in self.links:
+            for end, name in ((link.predecessor, "predecessor"), (link.successor, "successor")):
+                if end not in ids:
+                    raise LevelingInputError(
+                        f"link {link.predecessor} -> {link.successor}: unknown task {end}",
+                        task=end,
+                        field=name,
+                    )
+            if link.predecessor == link.successor:
+                raise CyclicDependency((link.predecessor,))
+        object.__setattr__(
+            self, "project_priorities", MappingProxyType(dict(self.project_priorities))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelingOptions:
+    """How to level: which mode, the time budget, the priority rule and the seed."""
+
+    mode: Mode = Mode.HEURISTIC
+    time_limit_seconds: float = 1.0
+    seed: int = 0
+    priority_rule: PriorityRule = PriorityRule.LATEST_START
+    workers: int = 1
+
+    def __post_init__(self) -> None:
+        if self.time_limit_seconds < 0:
+            raise LevelingInputError("time_limit_seconds must be >= 0", field="time_limit_seconds")
+        if self.workers < 1:
+            raise LevelingInputError("workers must be >= 1", field="workers")

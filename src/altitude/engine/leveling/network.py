@@ -1,0 +1,176 @@
+"""The problem compiled to integer indices: links as start-to-start lags, CPM dates, deadlines.
+
+Every link type reduces to a bound on the successor's start given the predecessor's actual
+start and finish (so split tasks work too), and, for unsplit tasks, to a start-to-start
+distance ``delta``: ``start[j] >= start[i] + delta``. Both solvers and the explainer use
+this one compiled form so that they agree on what "respects the links" means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from altitude.engine.leveling.model import (
+    CyclicDependency,
+    LevelingProblem,
+    LinkType,
+)
+
+FS, SS, FF, SF = 0, 1, 2, 3
+_CODES = {
+    LinkType.FINISH_TO_START: FS,
+    LinkType.START_TO_START: SS,
+    LinkType.FINISH_TO_FINISH: FF,
+    LinkType.START_TO_FINISH: SF,
+}
+NO_DEADLINE = 1 << 60
+
+Edge = tuple[int, int, int]
+"""(other task index, link type code, lag)."""
+
+
+def link_bound(code: int, lag: int, start_i: int, finish_i: int, duration_j: int) -> int:
+    """Earliest start of the successor allowed by one link, from the predecessor's dates."""
+    if code == FS:
+        return finish_i + lag
+    if code == SS:
+        return start_i + lag
+    if code == FF:
+        return finish_i + lag - duration_j
+    return start_i + lag - duration_j
+
+
+def link_delta(code: int, lag: int, duration_i: int, duration_j: int) -> int:
+    """Start-to-start distance of a link between two unsplit tasks."""
+    return link_bound(code, lag, 0, duration_i, duration_j)
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Index-based view of a :class:`LevelingProblem` with its resource-free CPM dates."""
+
+    ids: tuple[str, ...]
+    duration: tuple[int, ...]
+    release: tuple[int, ...]
+    deadline: tuple[int, ...]
+    preds: tuple[tuple[Edge, ...], ...]
+    succs: tuple[tuple[Edge, ...], ...]
+    topo: tuple[int, ...]
+    demands: tuple[tuple[tuple[int, int], ...], ...]
+    early_start: tuple[int, ...]
+    late_start: tuple[int, ...]
+    tail: tuple[int, ...]
+    cpm_makespan: int
+    rank: tuple[tuple[int, int], ...]
+    uniform_priorities: bool
+    splittable: tuple[bool, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def _topological_order(n: int, succs: list[list[Edge]], ids: list[str]) -> list[int]:
+    indegree = [0] * n
+    for edges in succs:
+        for j, _, _ in edges:
+            indegree[j] += 1
+    stack = [i for i in range(n) if indegree[i] == 0]
+    stack.reverse()
+    order: list[int] = []
+    while stack:
+        i = stack.pop()
+        order.append(i)
+        for j, _, _ in succs[i]:
+            indegree[j] -= 1
+            if indegree[j] == 0:
+                stack.append(j)
+    if len(order) < n:
+        raise CyclicDependency(_find_cycle(n, succs, indegree, ids))
+    return order
+
+
+def _find_cycle(
+    n: int, succs: list[list[Edge]], indegree: list[int], ids: list[str]
+) -> tuple[str, ...]:
+    """Walk forward inside the unresolved part of the graph until a task repeats."""
+    remaining = [indegree[i] > 0 for i in range(n)]
+    node = next(i for i in range(n) if remaining[i])
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = next(j for j, _, _ in succs[node] if remaining[j])
+    return tuple(ids[i] for i in path[seen[node] :])
+
+
+def compile_problem(problem: LevelingProblem) -> Network:
+    """Index the problem, order it topologically and compute CPM dates and deadlines."""
+    activities = problem.activities
+    n = len(activities)
+    ids = [a.id for a in activities]
+    index = {task_id: i for i, task_id in enumerate(ids)}
+    resource_index = {r.id: k for k, r in enumerate(problem.resources)}
+    duration = [a.duration for a in activities]
+    preds: list[list[Edge]] = [[] for _ in range(n)]
+    succs: list[list[Edge]] = [[] for _ in range(n)]
+    for link in problem.links:
+        i, j, code = index[link.predecessor], index[link.successor], _CODES[link.type]
+        succs[i].append((j, code, link.lag))
+        preds[j].append((i, code, link.lag))
+    topo = _topological_order(n, succs, ids)
+
+    release = [a.earliest_start for a in activities]
+    early = list(release)
+    for j in topo:
+        best = early[j]
+        for i, code, lag in preds[j]:
+            bound = early[i] + link_delta(code, lag, duration[i], duration[j])
+            if bound > best:
+                best = bound
+        early[j] = best
+    makespan = max((early[i] + duration[i] for i in range(n)), default=0)
+
+    tail = list(duration)
+    for i in reversed(topo):
+        best = tail[i]
+        for j, code, lag in succs[i]:
+            candidate = link_delta(code, lag, duration[i], duration[j]) + tail[j]
+            if candidate > best:
+                best = candidate
+        tail[i] = best
+    late = [makespan - tail[i] for i in range(n)]
+
+    deadline = [NO_DEADLINE if a.latest_start is None else a.latest_start for a in activities]
+    if problem.within_float:
+        deadline = [min(deadline[i], max(late[i], early[i])) for i in range(n)]
+    for i in reversed(topo):
+        for j, code, lag in succs[i]:
+            if deadline[j] < NO_DEADLINE:
+                bound = deadline[j] - link_delta(code, lag, duration[i], duration[j])
+                if bound < deadline[i]:
+                    deadline[i] = bound
+
+    demands = tuple(
+        tuple((resource_index[r], q) for r, q in a.demands.items() if q > 0) for a in activities
+    )
+    project_priority = problem.project_priorities
+    rank = tuple((-project_priority.get(a.project or "", 0), -a.priority) for a in activities)
+    return Network(
+        ids=tuple(ids),
+        duration=tuple(duration),
+        release=tuple(release),
+        deadline=tuple(deadline),
+        preds=tuple(tuple(p) for p in preds),
+        succs=tuple(tuple(s) for s in succs),
+        topo=tuple(topo),
+        demands=demands,
+        early_start=tuple(early),
+        late_start=tuple(late),
+        tail=tuple(tail),
+        cpm_makespan=makespan,
+        rank=rank,
+        uniform_priorities=len(set(rank)) <= 1,
+        splittable=tuple(a.splittable and a.duration > 0 for a in activities),
+    )
