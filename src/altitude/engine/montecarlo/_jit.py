@@ -1,0 +1,28 @@
+"""Optional numba compilation of the simulation loops (plain Python when numba is absent).
+
+The kernel walks runs x tasks with scalar recurrences that NumPy cannot vectorise well;
+numba compiles them (``cache=True``: once per machine).  Without numba the same functions
+run as plain Python: identical results, only slower (fine for small tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+try:  # pragma: no cover - whichever branch the machine has
+    from numba import njit as _njit
+
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover
+    _njit = None
+    HAVE_NUMBA = False
+
+
+def jit(func: F) -> F:
+    """Compile ``func`` with numba (nopython, cached) when available."""
+    if _njit is None:
+        return func
+    return cast(F, _njit(cache=True, nogil=True)(func))

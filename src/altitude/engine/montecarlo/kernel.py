@@ -1,0 +1,177 @@
+"""The simulation kernel: one compiled loop over the runs of a chunk.
+
+For each run (global index ``r``): draw every task's duration from its quantile at the
+counter uniform ``(key, r, task)`` (through the driver copula when the task has one),
+decide which risk events occur, apply their impacts, then run the CPM engine's own
+forward pass (:func:`altitude.engine.kernels.forward_pass`) on those durations, so link
+types, lags, calendars, constraints and progress mean exactly what they mean in
+``altitude schedule``.  When asked, the engine's backward pass gives each task's float
+in that run (criticality).  Per run we keep only the finish instant of each target
+(program end, project ends, milestones); per task, integer sums for the criticality
+count and the duration/finish correlation.  Every accumulator is an integer, so chunk
+results add up exactly, in any order.
+
+Memory is O(tasks + runs x targets): no (runs x tasks) matrix is ever held.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from altitude.engine.kernels import NONE, backward_pass, forward_pass, to_instant, to_offset
+from altitude.engine.montecarlo._jit import jit
+from altitude.engine.montecarlo.distributions import FIXED
+from altitude.engine.montecarlo.sampling import (
+    normal_cdf,
+    normal_ppf,
+    run_stream,
+    sample_quantile,
+    uniform,
+)
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+I16 = npt.NDArray[np.int16]
+I8 = npt.NDArray[np.int8]
+F64 = npt.NDArray[np.float64]
+B = npt.NDArray[np.bool_]
+
+
+@jit
+def sample_run(
+    stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, done: I64,
+    started: B, driver_of: I32, rho: F64, n_drivers: int,
+    risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
+    table_pert: F64, table_classic: F64, base: I64,
+    zdrv: F64, occurred: B, x: F64, add: F64, duration: I64, remaining: I64,
+) -> None:
+    """Durations of one run into ``duration`` (and ``remaining`` for started tasks)."""
+    n_risks = len(risk_prob)
+    for d in range(n_drivers):
+        zdrv[d] = normal_ppf(uniform(stream, n + n_risks + d))
+    for i in range(n):
+        k = kind[i]
+        if k == FIXED:
+            x[i] = mode[i]
+        else:
+            u = uniform(stream, i)
+            dv = driver_of[i]
+            if dv >= 0:
+                r = rho[i]
+                u = normal_cdf(r * zdrv[dv] + np.sqrt(1.0 - r * r) * normal_ppf(u))
+                if u >= 1.0:
+                    u = 1.0 - 1e-16
+            x[i] = sample_quantile(k, u, low[i], mode[i], high[i], table_pert, table_classic)
+        add[i] = 0.0
+    for q in range(n_risks):
+        occurred[q] = uniform(stream, n + q) < risk_prob[q]
+        if occurred[q]:
+            for j in range(imp_ptr[q], imp_ptr[q + 1]):
+                x[imp_task[j]] *= imp_mult[j]
+    for q in range(n_risks):
+        if occurred[q]:
+            for j in range(imp_ptr[q], imp_ptr[q + 1]):
+                add[imp_task[j]] += imp_add[j]
+    for i in range(n):
+        v = x[i] + add[i]
+        w = int(np.floor(v + 0.5)) if v > 0.0 else 0
+        if kind[i] == FIXED and add[i] == 0.0:
+            w = base[i]
+        if started[i]:
+            remaining[i] = w
+            duration[i] = done[i] + w
+        else:
+            duration[i] = w
+
+
+@jit
+def simulate_chunk(
+    key: np.uint64, first_run: int, n_runs: int,
+    # network (see altitude.engine.network)
+    order: I32, pred_ptr: I64, link_from: I32, link_to: I32, link_type: I8, link_lag: I64,
+    link_elapsed: B, succ_ptr: I64, succ_links: I64, cal: I16, summary: B, ctype: I8,
+    coff: I64, astart: I64, afinish: I64, remaining0: I64, start_floor: I64,
+    status_off: I64, alap_floor: I64, cal_ptr: I64, cs: I64, ce: I64, cc: I64,
+    # uncertainty
+    kind: I8, low: F64, mode: F64, high: F64, done: I64, started: B, base: I64,
+    driver_of: I32, rho: F64, n_drivers: int,
+    risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
+    table_pert: F64, table_classic: F64,
+    # targets: target t is groups tgt_ptr[t]:tgt_ptr[t+1]; group g = calendar grp_cal[g]
+    # and members grp_members[grp_ptr[g]:grp_ptr[g+1]]
+    tgt_ptr: I64, grp_cal: I16, grp_ptr: I64, grp_members: I32, default_cal: int,
+    with_criticality: bool, ref_finish: int, countable: B,
+    # outputs
+    finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
+    risk_n: I64, risk_f: I64, err: I64,
+) -> None:
+    """Simulate runs ``first_run .. first_run + n_runs - 1`` (see module docstring).
+
+    ``finish[r, t]``: finish of target ``t`` in run ``r`` (offset of the default calendar).  ``crit[i]``: runs where
+    task ``i`` had no finish float.  ``s_d``, ``s_dd``, ``s_df``: sums of ``d``, ``d*d``,
+    ``d*f`` with ``d`` = duration - base and ``f`` = program finish - ``ref_finish``;
+    ``s_f`` = [sum f, sum f*f].  ``risk_n``/``risk_f``: occurrences and sum of ``f`` when
+    the risk occurred.
+    """
+    n = len(order)
+    n_cal = len(cal_ptr) - 1
+    n_risks = len(risk_prob)
+    duration = np.empty(n, dtype=np.int64)
+    remaining = remaining0.copy()
+    es = np.empty(n, dtype=np.int64)
+    ef = np.empty(n, dtype=np.int64)
+    ls = np.empty(n, dtype=np.int64)
+    lf = np.empty(n, dtype=np.int64)
+    drv = np.empty(n, dtype=np.int64)
+    x = np.empty(n, dtype=np.float64)
+    add = np.empty(n, dtype=np.float64)
+    zdrv = np.empty(max(n_drivers, 1), dtype=np.float64)
+    occurred = np.zeros(max(n_risks, 1), dtype=np.bool_)
+    ceiling = np.empty(n_cal, dtype=np.int64)
+    n_targets = len(tgt_ptr) - 1
+    for r in range(n_runs):
+        stream = run_stream(key, first_run + r)
+        sample_run(stream, n, kind, low, mode, high, done, started, driver_of, rho, n_drivers,
+                   risk_prob, imp_ptr, imp_task, imp_add, imp_mult, table_pert, table_classic,
+                   base, zdrv, occurred, x, add, duration, remaining)
+        forward_pass(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, duration,
+                     cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
+                     alap_floor, cal_ptr, cs, ce, cc, es, ef, drv, err)
+        end = NONE
+        for t in range(n_targets):
+            best = NONE
+            for g in range(tgt_ptr[t], tgt_ptr[t + 1]):
+                w = NONE
+                for j in range(grp_ptr[g], grp_ptr[g + 1]):
+                    v = grp_members[j]
+                    if ef[v] > w:
+                        w = ef[v]
+                if w != NONE:
+                    inst = to_instant(w, grp_cal[g], True, cal_ptr, cs, ce, cc, err)
+                    if inst > best:
+                        best = inst
+            if t == 0:
+                end = best
+            finish[r, t] = to_offset(best, default_cal, cal_ptr, cs, ce, cc, err)
+        f = finish[r, 0] - ref_finish
+        s_f[0] += f
+        s_f[1] += f * f
+        for i in range(n):
+            d = duration[i] - base[i]
+            s_d[i] += d
+            s_dd[i] += d * d
+            s_df[i] += d * f
+        for q in range(n_risks):
+            if occurred[q]:
+                risk_n[q] += 1
+                risk_f[q] += f
+        if with_criticality:
+            for c in range(n_cal):
+                ceiling[c] = to_offset(end, c, cal_ptr, cs, ce, cc, err)
+            backward_pass(order, succ_ptr, succ_links, link_to, link_type, link_lag,
+                          link_elapsed, duration, cal, summary, ctype, coff, remaining,
+                          afinish, es, ef, ceiling, cal_ptr, cs, ce, cc, ls, lf, err)
+            for i in range(n):
+                if countable[i] and lf[i] - ef[i] <= 0:
+                    crit[i] += 1

@@ -1,0 +1,208 @@
+"""A simulation plan: the network's pass arrays plus the encoded uncertainty, built once.
+
+:func:`prepare` validates the :class:`UncertaintyModel` against the network (unknown
+task ids raise :class:`ScheduleValidationError` naming the task and field), encodes
+estimates, risks, drivers and finish targets into flat arrays, and computes the
+deterministic plan (the CPM finish) that contingency is measured from.
+
+Progress: a completed task is fixed.  A started task keeps its done part; its estimate
+applies to the remaining work (scaled by remaining / planned).  Limitation: ALAP
+constraints are scheduled as soon as possible in the simulation (they only move the
+task within its float; the finish of a program is unchanged unless an SS/SF successor
+hangs on the ALAP task).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from altitude.engine import cpm
+from altitude.engine import kernels as k
+from altitude.engine.errors import CalendarError, ScheduleValidationError
+from altitude.engine.montecarlo.distributions import FIXED, PERT, PERT_CLASSIC, quantile_table
+from altitude.engine.montecarlo.risks import UncertaintyModel
+from altitude.engine.network import Network
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+PROGRAM = "program"
+"""Name of the target that is the end of the whole network (every non-summary task)."""
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationPlan:
+    network: Network
+    model: UncertaintyModel
+    target_names: tuple[str, ...]
+    arrays: dict[str, npt.NDArray[np.generic]]
+    deterministic: I64  # per target: finish offset of the plan, default calendar
+    risk_ids: tuple[str, ...]
+
+    def finish_date(self, offset: int) -> dt.datetime:
+        """Date-time shown for a finish ``offset`` of the default calendar."""
+        wt = self.network.calendars[self.network.default_cal]
+        inst = int(wt.finish_instants(np.array([offset], dtype=np.int64))[0])
+        if offset == 0 and inst < 0:
+            inst = 0
+        return self.network.epoch + dt.timedelta(minutes=inst)
+
+    def finish_offset(self, when: dt.datetime) -> int:
+        """Offset of the default calendar for a date-time (work done by then)."""
+        wt = self.network.calendars[self.network.default_cal]
+        minutes = int((when - self.network.epoch).total_seconds() // 60)
+        return int(wt.offsets([minutes])[0])
+
+
+def pack_calendars(net: Network) -> tuple[I64, I64, I64, I64]:
+    ptr = np.zeros(len(net.calendars) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(w.starts) for w in net.calendars])
+    return (ptr, np.concatenate([w.starts for w in net.calendars]).astype(np.int64),
+            np.concatenate([w.ends for w in net.calendars]).astype(np.int64),
+            np.concatenate([w.cum for w in net.calendars]).astype(np.int64))
+
+
+def grow_calendars(net: Network) -> None:
+    """Double every calendar's generated horizon (a run went past it)."""
+    for w in net.calendars:
+        if w.last_day > 20000 * 366:
+            raise CalendarError("simulation runs out of the supported date range", field="start")
+        w.ensure_offsets(int(w.cum[0]) * 2 - 1, int(w.cum[-1]) * 2 + 1)
+
+
+def _per_calendar(net: Network, instant: int) -> I64:
+    return np.array([int(w.offsets([instant])[0]) for w in net.calendars], dtype=np.int64)
+
+
+def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArray[np.generic]]:
+    n = net.size
+    index = net.index()
+    for task in sorted(model.task_ids()):
+        if task not in index:
+            raise ScheduleValidationError("unknown task", task=task, field="estimate/risks")
+    kind = np.zeros(n, dtype=np.int8)
+    low = net.duration.astype(np.float64)
+    mode = low.copy()
+    high = low.copy()
+    started = net.remaining >= 0
+    complete = net.afinish != k.NONE
+    done = np.where(started, np.maximum(net.duration - net.remaining, 0), 0).astype(np.int64)
+    base = np.where(started, np.maximum(net.remaining, 0), net.duration).astype(np.int64)
+    for i, tid in enumerate(net.ids):
+        if net.summary[i] or complete[i]:
+            continue
+        est = model.estimate_for(tid, float(net.duration[i]))
+        if est is None:
+            continue
+        if started[i]:
+            planned = float(net.duration[i])
+            est = est.scaled(float(base[i]) / planned if planned > 0 else 0.0)
+        kind[i] = est.distribution.code
+        low[i], mode[i], high[i] = (est.optimistic_minutes, est.most_likely_minutes,
+                                    est.pessimistic_minutes)
+    mode = np.where(kind == FIXED, base.astype(np.float64), mode)
+    driver_of = np.full(n, -1, dtype=np.int32)
+    rho = np.zeros(n, dtype=np.float64)
+    for d, driver in enumerate(model.drivers):
+        for tid, r in driver.correlations.items():
+            if driver_of[index[tid]] >= 0:
+                raise ScheduleValidationError("task is in two drivers", task=tid, field="drivers")
+            driver_of[index[tid]] = d
+            rho[index[tid]] = r
+    fixed = net.summary | complete
+    imp_ptr = [0]
+    imp_task: list[int] = []
+    imp_add: list[float] = []
+    imp_mult: list[float] = []
+    for risk in model.risks:
+        for imp in risk.impacts:
+            i = index[imp.task]
+            if fixed[i]:
+                continue  # history (or a rolled-up summary) cannot be delayed
+            imp_task.append(i)
+            imp_add.append(imp.add_minutes)
+            imp_mult.append(imp.multiplier)
+        imp_ptr.append(len(imp_task))
+    return {
+        "kind": kind, "low": low, "mode": mode, "high": high, "done": done,
+        "started": started & ~complete, "base": base, "driver_of": driver_of, "rho": rho,
+        "risk_prob": np.array([r.probability for r in model.risks], dtype=np.float64),
+        "imp_ptr": np.array(imp_ptr, dtype=np.int64),
+        "imp_task": np.array(imp_task, dtype=np.int32),
+        "imp_add": np.array(imp_add, dtype=np.float64),
+        "imp_mult": np.array(imp_mult, dtype=np.float64),
+        "countable": ~fixed,
+    }
+
+
+def _encode_targets(
+    net: Network, targets: Sequence[tuple[str, Sequence[int]]]
+) -> dict[str, npt.NDArray[np.generic]]:
+    tgt_ptr, grp_cal, grp_ptr, members = [0], [], [0], []
+    for _name, idx in targets:
+        arr = np.asarray(idx, dtype=np.int64)
+        cals = net.cal[arr]
+        for c in np.unique(cals):
+            sel = arr[cals == c]
+            grp_cal.append(int(c))
+            members.extend(sel.tolist())
+            grp_ptr.append(len(members))
+        tgt_ptr.append(len(grp_cal))
+    return {"tgt_ptr": np.array(tgt_ptr, dtype=np.int64),
+            "grp_cal": np.array(grp_cal, dtype=np.int16),
+            "grp_ptr": np.array(grp_ptr, dtype=np.int64),
+            "grp_members": np.array(members, dtype=np.int32)}
+
+
+def prepare(
+    network: Network,
+    model: UncertaintyModel,
+    *,
+    targets: Mapping[str, Sequence[str]] | None = None,
+    milestones_as_targets: bool = True,
+) -> SimulationPlan:
+    """Validate and encode; ``targets`` names extra finishes (project ends, milestones).
+
+    Target 0 is always :data:`PROGRAM`; every milestone is a target too unless
+    ``milestones_as_targets`` is False.
+    """
+    net = network
+    index = net.index()
+    leaves = np.nonzero(~net.summary)[0]
+    if len(leaves) == 0:
+        raise ScheduleValidationError("the network has no task to simulate", field="tasks")
+    named: list[tuple[str, Sequence[int]]] = [(PROGRAM, leaves.tolist())]
+    for name, ids in (targets or {}).items():
+        for tid in ids:
+            if tid not in index:
+                raise ScheduleValidationError("unknown task", task=tid, field=f"targets.{name}")
+        if ids:
+            named.append((name, [index[t] for t in ids]))
+    if milestones_as_targets:
+        taken = {name for name, _ in named}
+        for i in np.nonzero(net.milestone & ~net.summary)[0]:
+            if net.ids[i] not in taken:
+                named.append((net.ids[i], [int(i)]))
+    arrays = _encode_tasks(net, model)
+    arrays.update(_encode_targets(net, named))
+    det = cpm.schedule(net)
+    floor = (np.zeros(len(net.calendars), dtype=np.int64) if not net.backward
+             else _per_calendar(net, det.project_start))
+    status = (np.full(len(net.calendars), k.NONE, dtype=np.int64)
+              if net.status_instant is None else _per_calendar(net, net.status_instant))
+    arrays.update(start_floor=floor, status_off=status,
+                  alap_floor=np.full(net.size, k.NONE, dtype=np.int64),
+                  table_pert=quantile_table(PERT), table_classic=quantile_table(PERT_CLASSIC))
+    wt = net.calendars[net.default_cal]
+    ef_inst = cpm.offsets_to_instants(net, det.early_finish, True)
+    det_fin = np.array([
+        int(wt.offsets([int(ef_inst[np.asarray(idx)].max())])[0]) for _n, idx in named
+    ], dtype=np.int64)
+    return SimulationPlan(network=net, model=model, target_names=tuple(n for n, _ in named),
+                          arrays=arrays, deterministic=det_fin,
+                          risk_ids=tuple(r.id for r in model.risks))
