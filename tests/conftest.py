@@ -19,18 +19,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.engine)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def _database_line() -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     engine = db["ENGINE"].rsplit(".", 1)[-1]
-    where = db["NAME"] if engine == "sqlite3" else f"{db.get('HOST')}:{db.get('PORT')}/{db['NAME']}"
-    return f"database: {engine} ({where})"
+    where = "embedded" if engine == "sqlite3" else f"{db.get('HOST')}:{db.get('PORT')}"
+    return f"database: {'SQLite' if engine == 'sqlite3' else 'PostgreSQL'} ({where})"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _database_line()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(f"This run used {_database_line()}")
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    """Tests render templates without running collectstatic first."""
+def _test_settings(settings: Any) -> None:
+    """Render templates without collectstatic; hash test passwords fast (Argon2 is slow on purpose)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

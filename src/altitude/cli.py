@@ -46,3 +46,6 @@ _register_commands()
 def main() -> None:
     """Entry point of the console script."""
     app()
+
+if __name__ == "__main__":
+    main()

@@ -15,7 +15,14 @@ from django.db import transaction
 
 from altitude.accounts.models import User
 from altitude.core.models import Role
-from altitude.delivery.models import Program, ProgramMembership, ProgramObjective, Project, ProjectMembership, Stage
+from altitude.delivery.models import (
+    Program,
+    ProgramMembership,
+    ProgramObjective,
+    Project,
+    ProjectMembership,
+    Stage,
+)
 from altitude.strategy.models import Objective, Portfolio, PortfolioMembership
 
 

@@ -53,7 +53,9 @@ def serve(
 
     _prepare_database(quiet=True)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from altitude.config.wsgi import application  # after collectstatic: WhiteNoise indexes files at start
+    from altitude.config.wsgi import (
+        application,  # after collectstatic: WhiteNoise indexes files at start
+    )
 
     if demo:
         _ensure_demo(host)

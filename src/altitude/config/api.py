@@ -1,6 +1,5 @@
 """The one NinjaAPI: every app's router mounted under /api/v1/, OpenAPI at /api/docs."""
 
-from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -41,8 +40,9 @@ class MeOut(Schema):
 @api.get("/me", response=MeOut, tags=["accounts"])
 def me(request: HttpRequest) -> MeOut:
     user = request.user
+    assert user.pk is not None  # the API's auth guarantees a signed-in user
     return MeOut(
-        id=user.pk, username=user.get_username(), full_name=user.get_full_name(),  # type: ignore[union-attr]
+        id=user.pk, username=user.get_username(), full_name=user.get_full_name(),
         is_pmo=bool(getattr(user, "is_pmo", False)), is_admin=bool(user.is_superuser),
         version=altitude.__version__,
     )

@@ -25,7 +25,7 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int | No
 def install_error_handlers(api: NinjaAPI) -> None:
     """Translate domain errors once, for every router."""
 
-    def on_domain_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_domain_error(request: HttpRequest, exc: DomainError | type[DomainError]) -> HttpResponse:
         assert isinstance(exc, DomainError)
         return api.create_response(request, exc.as_dict(), status=exc.status)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -113,7 +113,8 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
 class Scoped(Protocol):
     """A model whose access comes from memberships on itself and its ancestors."""
 
-    pk: object
+    @property
+    def pk(self) -> Any: ...
 
     def membership_chain(self) -> Iterable[QuerySet]:  # type: ignore[type-arg]
         """Membership querysets of this scope and each ancestor scope."""
@@ -126,7 +127,7 @@ class Scoped(Protocol):
 
 def is_global_staff(user: AnyUser) -> bool:
     """Administrators and PMO act as managers on every scope."""
-    return bool(user.is_authenticated and (user.is_superuser or getattr(user, "is_pmo", False)))
+    return bool(user.is_authenticated and (getattr(user, "is_superuser", False) or getattr(user, "is_pmo", False)))
 
 
 def role_on(user: AnyUser, scope: Scoped) -> Role | None:

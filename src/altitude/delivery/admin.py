@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from altitude.delivery.models import Program, ProgramMembership, ProgramObjective, Project, ProjectMembership
+from altitude.delivery.models import (
+    Program,
+    ProgramMembership,
+    ProgramObjective,
+    Project,
+    ProjectMembership,
+)
 
 
 class ProgramMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -22,7 +28,7 @@ class ProjectMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ProgramAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("name", "portfolio", "manager", "budget", "version")
     list_filter = ("portfolio",)
     search_fields = ("name", "goal")
@@ -31,7 +37,7 @@ class ProgramAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ProjectAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("code", "name", "program", "stage", "priority", "manager", "budget", "version")
     list_filter = ("stage", "portfolio", "program")
     search_fields = ("code", "name", "description")

@@ -1,6 +1,5 @@
 """``/api/v1/programs`` and ``/api/v1/projects``: parse, call one service, return."""
 
-from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
@@ -9,7 +8,14 @@ from ninja.pagination import PageNumberPagination, paginate
 from altitude.core.api import expected_version
 from altitude.delivery import services
 from altitude.delivery.models import Program, Project, Stage
-from altitude.delivery.schemas import ProgramIn, ProgramOut, ProgramPatch, ProjectIn, ProjectOut, ProjectPatch
+from altitude.delivery.schemas import (
+    ProgramIn,
+    ProgramOut,
+    ProgramPatch,
+    ProjectIn,
+    ProjectOut,
+    ProjectPatch,
+)
 
 router = Router(tags=["programs and projects"])
 

@@ -11,7 +11,6 @@ from pydantic import Field
 from altitude.delivery.models import Stage
 
 
-
 class ProgramIn(Schema):
     portfolio_id: int
     name: str = Field(min_length=1, max_length=200)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
@@ -11,16 +14,18 @@ from django.shortcuts import redirect, render
 from altitude.core.errors import DomainError, NotFound, PermissionDenied
 from altitude.core.models import Role
 from altitude.core.paging import paginate
-from altitude.core.policy import role_on
+from altitude.core.policy import AnyUser, role_on
 from altitude.delivery import services
 from altitude.delivery.forms import ProjectForm
 from altitude.delivery.models import ProjectMembership, Stage
 from altitude.strategy.services import visible_portfolios
 
+T = TypeVar("T")
 
-def _or_404(call, *args):  # type: ignore[no-untyped-def]
+
+def _or_404(call: Callable[[AnyUser, int], T], user: AnyUser, pk: int) -> T:
     try:
-        return call(*args)
+        return call(user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -31,7 +36,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     portfolio = request.GET.get("portfolio")
     qs = services.filter_programs(
         services.visible_programs(request.user), q, int(portfolio) if portfolio and portfolio.isdigit() else None
-    ).annotate(project_count=Count("projects"), project_budget=Sum("projects__budget"))
+    ).annotate(project_count=Count("projects"), project_budget=Sum("projects__budget")).order_by("portfolio__name", "name")
     page, query = paginate(request, qs)
     return render(request, "delivery/program_list.html", {
         "page": page, "query": query, "q": q, "portfolio": portfolio,
@@ -86,7 +91,8 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         except PermissionDenied as exc:
             return render(request, "403.html", {"message": exc.message}, status=403)
         except DomainError as exc:
-            form.add_error(exc.field.removesuffix("_id") if exc.field and exc.field.removesuffix("_id") in form.fields else None, exc.message)
+            field = (exc.field or "").removesuffix("_id")
+            form.add_error(field if field in form.fields and field != "version" else None, exc.message)
         else:
             messages.success(request, "Project saved.")
             return redirect("delivery:project-detail", project.pk)

@@ -11,7 +11,7 @@ class PortfolioMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class PortfolioAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("name", "owner", "version", "updated_at")
     search_fields = ("name", "description")
     inlines = [PortfolioMembershipInline]
@@ -19,7 +19,7 @@ class PortfolioAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ObjectiveAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("name", "portfolio", "parent", "weight")
     list_filter = ("portfolio",)
     search_fields = ("name",)

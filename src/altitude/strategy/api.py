@@ -1,6 +1,5 @@
 """``/api/v1/portfolios``: thin handlers; rules live in services and the policy table."""
 
-from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema

@@ -19,7 +19,7 @@ def portfolio_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     qs = services.filter_portfolios(services.visible_portfolios(request.user), q).annotate(
         program_count=Count("programs", distinct=True), project_count=Count("projects", distinct=True)
-    )
+    ).order_by("name")
     page, query = paginate(request, qs)
     return render(request, "strategy/portfolio_list.html", {"page": page, "query": query, "q": q})
 
