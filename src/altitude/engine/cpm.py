@@ -85,7 +85,13 @@ class ScheduleResult:
         """Instants of one date column: ``early_start``, ``late_finish``, ``start``..."""
         net = self.network
         values = getattr(self, which)
-        finish_side = which.endswith("finish") | self._milestone_finish_side()
+        if which.startswith("late"):
+            # MS Project shows a milestone's late dates at the end of the work before it.
+            zero = (self.late_finish == self.late_start) & ~net.summary
+            finish_side = which.endswith("finish") | zero
+            return offsets_to_instants(net, values, finish_side, at_epoch=False)
+        zero = (self.early_finish == self.early_start) & ~net.summary
+        finish_side = np.where(zero, self._milestone_finish_side(), which.endswith("finish"))
         return offsets_to_instants(net, values, finish_side)
 
     def dates(self, which: str) -> list[dt.datetime]:
@@ -93,12 +99,17 @@ class ScheduleResult:
 
     def _milestone_finish_side(self) -> Bool:
         """A zero-length task shows at the end of the work it follows (Monday 17:00)
-        when a finish drives it, else at the start of the next work (Tuesday 08:00)."""
+        when the date it follows is a finish, or is reached by adding a positive lag
+        (MS Project's date arithmetic), else at the start of the next work (Tuesday 08:00):
+        a negative lag, a start with no lag, the project start."""
         net = self.network
         zero = (self.early_finish == self.early_start) & ~net.summary
         drv = self.driving_predecessor >= 0
-        link = np.where(drv, self.driving_link, 0)
-        by_finish = np.isin(net.link_type[link], (LinkType.FS, LinkType.FF))
+        by_finish = np.zeros(len(drv), dtype=np.bool_)
+        link = self.driving_link[drv]
+        lag = net.link_lag[link]
+        from_finish = np.isin(net.link_type[link], (LinkType.FS, LinkType.FF))
+        by_finish[drv] = (lag > 0) | ((lag == 0) & from_finish)
         by_constraint = np.isin(net.ctype, (ConstraintType.FNET, ConstraintType.MFO))
         out: Bool = zero & np.where(drv, by_finish, by_constraint)
         return out
@@ -131,8 +142,14 @@ class ScheduleResult:
         return out
 
 
-def offsets_to_instants(net: Network, offsets: I64, finish_side: Bool | bool) -> I64:
-    """Instants of per-task offsets (each in its task's calendar)."""
+def offsets_to_instants(
+    net: Network, offsets: I64, finish_side: Bool | bool, *, at_epoch: bool = True
+) -> I64:
+    """Instants of per-task offsets (each in its task's calendar).
+
+    ``at_epoch``: a finish at offset 0 shows at the epoch (a milestone at the project
+    start), not at the end of the previous working day; late dates keep the plain rule.
+    """
     out = np.empty(len(offsets), dtype=np.int64)
     fin = np.broadcast_to(np.asarray(finish_side, dtype=np.bool_), offsets.shape)
     for c, wt in enumerate(net.calendars):
@@ -145,8 +162,8 @@ def offsets_to_instants(net: Network, offsets: I64, finish_side: Bool | bool) ->
                 out[sel] = conv(offsets[sel])
     # A finish at the epoch's offset shows at the epoch, not at the end of the previous
     # working day (a milestone at the project start is on the start date).
-    early = fin & (out < 0) & (offsets == 0)
-    out[early] = 0
+    if at_epoch:
+        out[fin & (out < 0) & (offsets == 0)] = 0
     return out
 
 
@@ -316,7 +333,9 @@ def _run(net: Network, critical_threshold: int) -> ScheduleResult | None:
     open_tasks = ~complete & ~net.summary
     min_tf = tf[open_tasks].min(initial=0) if open_tasks.any() else 0
     longest = (tf == min_tf) & open_tasks
-    pred = np.where(drv >= 0, net.link_from[np.maximum(drv, 0)], -1).astype(np.int32)
+    pred = np.full(n, -1, dtype=np.int32)
+    driven = drv >= 0
+    pred[driven] = net.link_from[drv[driven]]
     result = ScheduleResult(
         status=ScheduleStatus.NEGATIVE_FLOAT if (tf < 0).any() else ScheduleStatus.OK,
         network=net,
