@@ -26,3 +26,23 @@ def jit(func: F) -> F:
     if _njit is None:
         return func
     return cast(F, _njit(cache=True, nogil=True)(func))
+
+
+def jit_inline(func: F) -> F:
+    """Like :func:`jit`, and inlined into its callers (small hot helpers)."""
+    if _njit is None:
+        return func
+    return cast(F, _njit(cache=True, nogil=True, inline="always")(func))
+
+
+def jit_parallel(func: F) -> F:
+    """Like :func:`jit`, with ``prange`` loops spread over threads."""
+    if _njit is None:
+        return func
+    return cast(F, _njit(cache=True, nogil=True, parallel=True)(func))
+
+
+if HAVE_NUMBA:  # pragma: no cover
+    from numba import prange
+else:  # pragma: no cover
+    prange = range

@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.kernels import NONE, backward_pass, forward_pass, to_instant, to_offset
-from altitude.engine.montecarlo._jit import jit
+from altitude.engine.kernels import NONE, to_instant, to_offset
+from altitude.engine.montecarlo._jit import jit, jit_parallel, prange
 from altitude.engine.montecarlo.distributions import FIXED
+from altitude.engine.montecarlo.passes import backward, forward
 from altitude.engine.montecarlo.sampling import (
     normal_cdf,
     normal_ppf,
@@ -86,34 +87,24 @@ def sample_run(
 
 
 @jit
-def simulate_chunk(
-    key: np.uint64, first_run: int, n_runs: int,
-    # network (see altitude.engine.network)
-    order: I32, pred_ptr: I64, link_from: I32, link_to: I32, link_type: I8, link_lag: I64,
-    link_elapsed: B, succ_ptr: I64, succ_links: I64, cal: I16, summary: B, ctype: I8,
-    coff: I64, astart: I64, afinish: I64, remaining0: I64, start_floor: I64,
-    status_off: I64, alap_floor: I64, cal_ptr: I64, cs: I64, ce: I64, cc: I64,
-    # uncertainty
-    kind: I8, low: F64, mode: F64, high: F64, done: I64, started: B, base: I64,
-    driver_of: I32, rho: F64, n_drivers: int,
-    risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
-    table_pert: F64, table_classic: F64,
-    # targets: target t is groups tgt_ptr[t]:tgt_ptr[t+1]; group g = calendar grp_cal[g]
-    # and members grp_members[grp_ptr[g]:grp_ptr[g+1]]
-    tgt_ptr: I64, grp_cal: I16, grp_ptr: I64, grp_members: I32, default_cal: int,
-    with_criticality: bool, ref_finish: int, countable: B,
-    # outputs
-    finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
-    risk_n: I64, risk_f: I64, err: I64,
-) -> None:
-    """Simulate runs ``first_run .. first_run + n_runs - 1`` (see module docstring).
+def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                   tgt: tuple, with_criticality: bool, ref_finish: int,  # type: ignore[type-arg]
+                   finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
+                   risk_n: I64, risk_f: I64, err: I64) -> None:
+    """Simulate runs ``first_run .. first_run + n_runs - 1`` into one block's accumulators.
 
-    ``finish[r, t]``: finish of target ``t`` in run ``r`` (offset of the default calendar).  ``crit[i]``: runs where
-    task ``i`` had no finish float.  ``s_d``, ``s_dd``, ``s_df``: sums of ``d``, ``d*d``,
-    ``d*f`` with ``d`` = duration - base and ``f`` = program finish - ``ref_finish``;
-    ``s_f`` = [sum f, sum f*f].  ``risk_n``/``risk_f``: occurrences and sum of ``f`` when
-    the risk occurred.
+    ``finish[r, t]``: finish of target ``t`` in run ``r`` (offset of the default
+    calendar).  ``crit[i]``: runs where task ``i`` had no finish float.  ``s_d``, ``s_dd``,
+    ``s_df``: sums of ``d``, ``d*d``, ``d*f`` with ``d`` = duration - base and ``f`` =
+    program finish - ``ref_finish``; ``s_f`` = [sum f, sum f*f].  ``risk_n``/``risk_f``:
+    occurrences and sum of ``f`` when the risk occurred.
     """
+    (order, pred_ptr, link_from, link_to, link_type, link_lag, link_elapsed, slow, succ_ptr,
+     succ_links, cal, summary, ctype, coff, astart, afinish, remaining0, start_floor,
+     status_off, cal_ptr, cs, ce, cc) = net
+    (kind, low, mode, high, done, started, base, driver_of, rho, n_drivers, risk_prob,
+     imp_ptr, imp_task, imp_add, imp_mult, table_pert, table_classic, countable) = unc
+    tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
     n = len(order)
     n_cal = len(cal_ptr) - 1
     n_risks = len(risk_prob)
@@ -123,7 +114,6 @@ def simulate_chunk(
     ef = np.empty(n, dtype=np.int64)
     ls = np.empty(n, dtype=np.int64)
     lf = np.empty(n, dtype=np.int64)
-    drv = np.empty(n, dtype=np.int64)
     x = np.empty(n, dtype=np.float64)
     add = np.empty(n, dtype=np.float64)
     zdrv = np.empty(max(n_drivers, 1), dtype=np.float64)
@@ -135,9 +125,9 @@ def simulate_chunk(
         sample_run(stream, n, kind, low, mode, high, done, started, driver_of, rho, n_drivers,
                    risk_prob, imp_ptr, imp_task, imp_add, imp_mult, table_pert, table_classic,
                    base, zdrv, occurred, x, add, duration, remaining)
-        forward_pass(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, duration,
-                     cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
-                     alap_floor, cal_ptr, cs, ce, cc, es, ef, drv, err)
+        forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, duration,
+                cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
+                cal_ptr, cs, ce, cc, es, ef, err)
         end = NONE
         for t in range(n_targets):
             best = NONE
@@ -169,9 +159,29 @@ def simulate_chunk(
         if with_criticality:
             for c in range(n_cal):
                 ceiling[c] = to_offset(end, c, cal_ptr, cs, ce, cc, err)
-            backward_pass(order, succ_ptr, succ_links, link_to, link_type, link_lag,
-                          link_elapsed, duration, cal, summary, ctype, coff, remaining,
-                          afinish, es, ef, ceiling, cal_ptr, cs, ce, cc, ls, lf, err)
+            backward(order, succ_ptr, succ_links, link_to, link_type, link_lag, link_elapsed,
+                     slow, duration, cal, summary, ctype, coff, remaining, afinish, es, ef,
+                     ceiling, cal_ptr, cs, ce, cc, ls, lf, err)
             for i in range(n):
                 if countable[i] and lf[i] - ef[i] <= 0:
                     crit[i] += 1
+
+
+@jit_parallel
+def simulate_chunk(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                   tgt: tuple, with_criticality: bool, ref_finish: int,  # type: ignore[type-arg]
+                   finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
+                   risk_n: I64, risk_f: I64, err: I64) -> None:
+    """Split the chunk into ``len(crit)`` blocks of consecutive runs, one per thread.
+
+    Accumulators have one row per block (summed by the caller, in integers: the result
+    does not depend on the number of threads).
+    """
+    n_blocks = crit.shape[0]
+    per = (n_runs + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        r0 = min(b * per, n_runs)
+        r1 = min(r0 + per, n_runs)
+        simulate_block(key, first_run + r0, r1 - r0, net, unc, tgt, with_criticality,
+                       ref_finish, finish[r0:r1], crit[b], s_d[b], s_dd[b], s_df[b], s_f[b],
+                       risk_n[b], risk_f[b], err[b:b + 1])

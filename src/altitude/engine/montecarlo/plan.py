@@ -195,8 +195,8 @@ def prepare(
              else _per_calendar(net, det.project_start))
     status = (np.full(len(net.calendars), k.NONE, dtype=np.int64)
               if net.status_instant is None else _per_calendar(net, net.status_instant))
-    arrays.update(start_floor=floor, status_off=status,
-                  alap_floor=np.full(net.size, k.NONE, dtype=np.int64),
+    slow = net.link_elapsed | (net.cal[net.link_from] != net.cal[net.link_to])
+    arrays.update(start_floor=floor, status_off=status, slow=np.ascontiguousarray(slow),
                   table_pert=quantile_table(PERT), table_classic=quantile_table(PERT_CLASSIC))
     wt = net.calendars[net.default_cal]
     ef_inst = cpm.offsets_to_instants(net, det.early_finish, True)

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.montecarlo._jit import jit
+from altitude.engine.montecarlo._jit import jit, jit_inline
 from altitude.engine.montecarlo.distributions import LEVELS, PERT, PERT_CLASSIC, SHAPES, TRIANGULAR
 
 F64 = npt.NDArray[np.float64]
@@ -41,20 +41,20 @@ def key_from_seed(seed: int) -> int:
     return int(np.random.SeedSequence(seed).generate_state(1, dtype=np.uint64)[0])
 
 
-@jit
+@jit_inline
 def mix64(z: np.uint64) -> np.uint64:
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@jit
+@jit_inline
 def run_stream(key: np.uint64, run: int) -> np.uint64:
     """Per-run base of the counter (``run`` is the global run index)."""
     return mix64(key + np.uint64(run) * _GOLDEN + _ONE)
 
 
-@jit
+@jit_inline
 def uniform(stream: np.uint64, slot: int) -> float:
     """Uniform in [0, 1) for ``slot`` of a run (53 random bits)."""
     z = mix64(stream ^ ((np.uint64(slot) + _ONE) * _M2))
@@ -86,12 +86,12 @@ def normal_ppf(p: float) -> float:
           + 6.680131188771972e01) * r - 1.328068155288572e01) * r + 1.0)
 
 
-@jit
+@jit_inline
 def normal_cdf(z: float) -> float:
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
-@jit
+@jit_inline
 def sample_quantile(kind: int, u: float, low: float, mode: float, high: float,
                     table_pert: F64, table_classic: F64) -> float:
     """Quantile of one task's distribution at ``u`` (see :mod:`.distributions`)."""

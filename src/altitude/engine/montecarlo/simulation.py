@@ -52,8 +52,18 @@ class ChunkResult:
     with_criticality: bool
 
 
+def _threads() -> int:
+    try:
+        import numba
+
+        return int(numba.get_num_threads())
+    except ImportError:  # pragma: no cover
+        return 1
+
+
 def run_chunk(
-    plan: SimulationPlan, seed: int, first_run: int, runs: int, *, with_criticality: bool = True
+    plan: SimulationPlan, seed: int, first_run: int, runs: int, *, with_criticality: bool = True,
+    threads: int | None = None,
 ) -> ChunkResult:
     """Simulate global runs ``first_run .. first_run + runs - 1`` (a worker's share)."""
     if runs < 0 or first_run < 0:
@@ -63,37 +73,41 @@ def run_chunk(
     a = plan.arrays
     n = net.size
     n_risks = len(plan.risk_ids)
+    blocks = max(1, min(threads or _threads(), runs or 1))
+    net_t = None
     while True:
         packed = pack_calendars(net)
+        net_t = (net.order, net.pred_ptr, net.link_from, net.link_to, net.link_type,
+                 net.link_lag, net.link_elapsed, a["slow"], net.succ_ptr, net.succ_links,
+                 net.cal, net.summary, net.ctype, net.coff, net.astart, net.afinish,
+                 net.remaining, a["start_floor"], a["status_off"], *packed)
+        unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["done"], a["started"], a["base"],
+                 a["driver_of"], a["rho"], len(plan.model.drivers), a["risk_prob"],
+                 a["imp_ptr"], a["imp_task"], a["imp_add"], a["imp_mult"], a["table_pert"],
+                 a["table_classic"], a["countable"])
+        tgt_t = (a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal)
         finish = np.zeros((runs, len(plan.target_names)), dtype=np.int64)
-        crit, s_d, s_dd, s_df = (np.zeros(n, dtype=np.int64) for _ in range(4))
-        s_f = np.zeros(2, dtype=np.int64)
-        risk_n = np.zeros(n_risks, dtype=np.int64)
-        risk_f = np.zeros(n_risks, dtype=np.int64)
-        err = np.zeros(1, dtype=np.int64)
+        crit, s_d, s_dd, s_df = (np.zeros((blocks, n), dtype=np.int64) for _ in range(4))
+        s_f = np.zeros((blocks, 2), dtype=np.int64)
+        risk_n = np.zeros((blocks, n_risks), dtype=np.int64)
+        risk_f = np.zeros((blocks, n_risks), dtype=np.int64)
+        err = np.zeros(blocks, dtype=np.int64)
         with np.errstate(over="ignore"):
-            simulate_chunk(
-                key, first_run, runs,
-                net.order, net.pred_ptr, net.link_from, net.link_to, net.link_type,
-                net.link_lag, net.link_elapsed, net.succ_ptr, net.succ_links, net.cal,
-                net.summary, net.ctype, net.coff, net.astart, net.afinish, net.remaining,
-                a["start_floor"], a["status_off"], a["alap_floor"], *packed,
-                a["kind"], a["low"], a["mode"], a["high"], a["done"], a["started"], a["base"],
-                a["driver_of"], a["rho"], len(plan.model.drivers),
-                a["risk_prob"], a["imp_ptr"], a["imp_task"], a["imp_add"], a["imp_mult"],
-                a["table_pert"], a["table_classic"],
-                a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal,
-                with_criticality, int(plan.deterministic[0]), a["countable"],
-                finish, crit, s_d, s_dd, s_df, s_f, risk_n, risk_f, err,
-            )
-        if not err[0]:
+            simulate_chunk(key, first_run, runs, net_t, unc_t, tgt_t, with_criticality,
+                           int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
+                           risk_n, risk_f, err)
+        if not err.any():
             break
         grow_calendars(net)  # a run went past the generated calendar: widen, redo
+
+    def total(x: I64) -> tuple[int, ...]:
+        return tuple(sum(int(v) for v in col) for col in x.T.tolist()) if x.shape[1] else ()
+
+    s_ft = total(s_f)
     return ChunkResult(
         seed=seed, first_run=first_run, runs=runs, finish=finish,
-        critical=tuple(crit.tolist()), sum_d=tuple(s_d.tolist()), sum_dd=tuple(s_dd.tolist()),
-        sum_df=tuple(s_df.tolist()), sum_f=int(s_f[0]), sum_ff=int(s_f[1]),
-        risk_runs=tuple(risk_n.tolist()), risk_sum_f=tuple(risk_f.tolist()),
+        critical=total(crit), sum_d=total(s_d), sum_dd=total(s_dd), sum_df=total(s_df),
+        sum_f=s_ft[0], sum_ff=s_ft[1], risk_runs=total(risk_n), risk_sum_f=total(risk_f),
         with_criticality=with_criticality,
     )
 

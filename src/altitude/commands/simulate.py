@@ -1,0 +1,72 @@
+"""``altitude simulate NETWORK.json --runs N --seed S [-o RESULT.json]``: schedule risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("simulate")
+    def simulate_command(
+        network: Annotated[
+            Path, typer.Argument(help="Network file with estimates and risks (docs/schemas/).")
+        ],
+        runs: Annotated[int, typer.Option(help="Number of Monte Carlo runs.")] = 10_000,
+        seed: Annotated[int, typer.Option(help="Random seed: same seed, same result.")] = 0,
+        output: Annotated[
+            Path | None,
+            typer.Option("-o", "--output", help="Write the result here, not to standard output."),
+        ] = None,
+        target_date: Annotated[
+            str | None,
+            typer.Option(help="Also report the probability of finishing by this date-time."),
+        ] = None,
+        criticality: Annotated[
+            bool, typer.Option(help="Compute the criticality index (a backward pass per run).")
+        ] = True,
+    ) -> None:
+        """Monte Carlo schedule risk analysis: P10..P95 finish, criticality, risk drivers."""
+        from altitude.engine.errors import CyclicDependency, SchedulingError
+        from altitude.engine.montecarlo import prepare, simulate
+        from altitude.engine.network import build_network
+        from altitude.interop.simulation_json import loads_simulation, result_to_json
+
+        if runs < 1:
+            typer.echo("error: --runs must be at least 1", err=True)
+            raise typer.Exit(2)
+        if seed < 0:
+            typer.echo("error: --seed must be >= 0", err=True)
+            raise typer.Exit(2)
+        when = None
+        if target_date is not None:
+            try:
+                when = dt.datetime.fromisoformat(target_date)
+            except ValueError:
+                typer.echo(f"error: --target-date: not an ISO date-time: {target_date!r}", err=True)
+                raise typer.Exit(2) from None
+        try:
+            text = network.read_text(encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"error: cannot read {network}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+        try:
+            spec, model, targets = loads_simulation(text)
+            plan = prepare(build_network(spec), model, targets=targets)
+            result = simulate(plan, runs=runs, seed=seed, with_criticality=criticality)
+        except CyclicDependency as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(3) from None
+        except SchedulingError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        document = json.dumps(result_to_json(plan, result, when), indent=2)
+        if output is None:
+            sys.stdout.write(document + "\n")
+        else:
+            output.write_text(document + "\n", encoding="utf-8")

@@ -1,0 +1,168 @@
+"""The CPM forward and backward passes, specialised for many runs of one network.
+
+Same semantics as :func:`altitude.engine.kernels.forward_pass` / ``backward_pass`` (a
+test checks equality on random networks with every link type, lags, constraints,
+progress and several calendars), but a link between two tasks of one calendar with a
+working-time lag, which is nearly every link, is plain integer arithmetic inline here;
+only the other links (``slow[k]``) cross through the instant axis with ``carry``.
+That keeps a run of 10,000 tasks at a few microseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from altitude.engine.kernels import FNET, FNLT, INF, MFO, MSO, NONE, ROLLUP, SNET, SNLT, carry
+from altitude.engine.montecarlo._jit import jit
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+I16 = npt.NDArray[np.int16]
+I8 = npt.NDArray[np.int8]
+B = npt.NDArray[np.bool_]
+
+
+@jit
+def forward(
+    order: I32, pred_ptr: I64, link_from: I32, link_type: I8, link_lag: I64, link_elapsed: B,
+    slow: B, duration: I64, cal: I16, ctype: I8, coff: I64, astart: I64, afinish: I64,
+    remaining: I64, start_floor: I64, status_off: I64,
+    cal_ptr: I64, cs: I64, ce: I64, cc: I64, es: I64, ef: I64, err: I64,
+) -> None:
+    for idx in range(len(order)):
+        v = order[idx]
+        c = cal[v]
+        d = duration[v]
+        lo = pred_ptr[v]
+        hi = pred_ptr[v + 1]
+        if hi > lo and link_type[lo] == ROLLUP:
+            s = INF
+            f = -INF
+            for k in range(lo, hi):
+                p = link_from[k]
+                if slow[k]:
+                    s = min(s, carry(es[p], cal[p], c, False, 0, False, cal_ptr, cs, ce, cc, err))
+                    f = max(f, carry(ef[p], cal[p], c, True, 0, False, cal_ptr, cs, ce, cc, err))
+                else:
+                    s = min(s, es[p])
+                    f = max(f, ef[p])
+            es[v] = s
+            ef[v] = f
+            continue
+        s = start_floor[c]
+        for k in range(lo, hi):
+            p = link_from[k]
+            t = link_type[k]
+            by_finish = t == 0 or t == 2
+            if slow[k]:
+                if by_finish:
+                    cand = carry(ef[p], cal[p], c, True, link_lag[k], link_elapsed[k],
+                                 cal_ptr, cs, ce, cc, err)
+                else:
+                    cand = carry(es[p], cal[p], c, False, link_lag[k], link_elapsed[k],
+                                 cal_ptr, cs, ce, cc, err)
+            else:
+                cand = (ef[p] if by_finish else es[p]) + link_lag[k]
+            if t >= 2:
+                cand -= d
+            if cand > s:
+                s = cand
+        ct = ctype[v]
+        if ct != 0:
+            if ct == SNET and coff[v] > s:
+                s = coff[v]
+            elif ct == FNET and coff[v] - d > s:
+                s = coff[v] - d
+            elif ct == MSO:
+                s = coff[v]
+            elif ct == MFO:
+                s = coff[v] - d
+        status = status_off[c]
+        rem = remaining[v]
+        if rem >= 0:
+            if astart[v] != NONE:
+                s = astart[v]
+            if afinish[v] != NONE:
+                f = afinish[v]
+                if astart[v] == NONE:
+                    s = f - d
+            else:
+                f = s + (d - rem)
+                if status != NONE and f < status:
+                    f = status
+                f += rem
+        else:
+            if status != NONE and s < status:
+                s = status
+            f = s + d
+        es[v] = s
+        ef[v] = f
+
+
+@jit
+def backward(
+    order: I32, succ_ptr: I64, succ_links: I64, link_to: I32, link_type: I8, link_lag: I64,
+    link_elapsed: B, slow: B, duration: I64, cal: I16, summary: B, ctype: I8, coff: I64,
+    remaining: I64, afinish: I64, es: I64, ef: I64, finish_ceiling: I64,
+    cal_ptr: I64, cs: I64, ce: I64, cc: I64, ls: I64, lf: I64, err: I64,
+) -> None:
+    for j in range(len(order) - 1, -1, -1):
+        v = order[j]
+        c = cal[v]
+        d = duration[v]
+        f = finish_ceiling[c]
+        s = INF
+        for q in range(succ_ptr[v], succ_ptr[v + 1]):
+            k = succ_links[q]
+            x = link_to[k]
+            t = link_type[k]
+            if slow[k]:
+                lag = link_lag[k]
+                el = link_elapsed[k]
+                if t == ROLLUP:
+                    f = min(f, carry(lf[x], cal[x], c, True, 0, False, cal_ptr, cs, ce, cc, err))
+                    if ls[x] < INF:
+                        s = min(s, carry(ls[x], cal[x], c, False, 0, False,
+                                         cal_ptr, cs, ce, cc, err))
+                elif t == 0:
+                    f = min(f, carry(ls[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
+                elif t == 1:
+                    s = min(s, carry(ls[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
+                elif t == 2:
+                    f = min(f, carry(lf[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
+                else:
+                    s = min(s, carry(lf[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
+            elif t == ROLLUP:
+                f = min(f, lf[x])
+                if ls[x] < INF:
+                    s = min(s, ls[x])
+            elif t == 0:
+                f = min(f, ls[x] - link_lag[k])
+            elif t == 1:
+                s = min(s, ls[x] - link_lag[k])
+            elif t == 2:
+                f = min(f, lf[x] - link_lag[k])
+            else:
+                s = min(s, lf[x] - link_lag[k])
+        if summary[v]:
+            ls[v] = s
+            lf[v] = f
+            continue
+        s = min(s, f - d)
+        ct = ctype[v]
+        if ct != 0:
+            if ct == SNLT:
+                s = min(s, coff[v])
+            elif ct == FNLT:
+                s = min(s, coff[v] - d)
+            elif ct == MSO:
+                s = coff[v]
+            elif ct == MFO:
+                s = coff[v] - d
+        if remaining[v] >= 0:
+            ls[v] = es[v]
+            lf[v] = ef[v] if afinish[v] != NONE else f
+        else:
+            ls[v] = s
+            lf[v] = s + d
