@@ -26,7 +26,7 @@ class LevelingInputError(ValueError):
         self.field = field
 
 
-class CyclicDependency(LevelingInputError):  # noqa: N818 (the name DESIGN.md uses)
+class CyclicDependency(LevelingInputError):
     """The links form a cycle; ``cycle`` lists the tasks of one cycle in order."""
 
     def __init__(self, cycle: tuple[str, ...]) -> None:

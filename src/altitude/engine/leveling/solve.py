@@ -18,7 +18,7 @@ from altitude.engine.leveling.profiles import load_profiles
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
 
-HEURISTIC_SHARE = 0.15
+HEURISTIC_SHARE = 0.1
 """Share of the exact mode's budget given to the heuristic warm start."""
 
 
