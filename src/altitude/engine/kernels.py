@@ -59,7 +59,12 @@ def to_instant(
     if i <= lo or i >= hi - 1:
         err[0] = 1
         i = min(max(i, lo), hi - 1)
-    return int(cs[i] + w - cc[i])
+    t = cs[i] + w - cc[i]
+    if finish and w == 0 and t < 0:
+        # A finish at offset 0 is the project start itself, not the end of the work
+        # before it (a milestone at the project start is on the start date).
+        t = 0
+    return int(t)
 
 
 @jit
@@ -103,6 +108,41 @@ def carry(
         return w + lag
     t = to_instant(w, cf, finish, cal_ptr, cs, ce, cc, err)
     return to_offset(t, ct, cal_ptr, cs, ce, cc, err) + lag
+
+
+@jit
+def carry_back(
+    w: int,
+    cf: int,
+    ct: int,
+    finish: bool,
+    lag: int,
+    elapsed: bool,
+    to_start: bool,
+    cal_ptr: I64,
+    cs: I64,
+    ce: I64,
+    cc: I64,
+    err: I64,
+) -> int:
+    """The latest offset of calendar ``ct`` whose date, plus ``lag``, is not after offset
+    ``w`` of calendar ``cf``: the inverse of :func:`carry` for the backward pass.
+
+    ``to_start``: the result is a start (its date is the next working minute), so when the
+    bound falls in non-working time the start must come one minute earlier.
+    """
+    if not elapsed and cf == ct:
+        return w - lag
+    # The latest instant that still has offset ``w`` bounds the date we may reach: the
+    # start side, whether ``w`` is a start or a finish (``finish`` is kept for symmetry).
+    if elapsed:
+        t = to_instant(w, cf, False, cal_ptr, cs, ce, cc, err) - lag
+    else:
+        t = to_instant(w - lag, cf, False, cal_ptr, cs, ce, cc, err)
+    r = to_offset(t, ct, cal_ptr, cs, ce, cc, err)
+    if to_start and to_instant(r, ct, False, cal_ptr, cs, ce, cc, err) > t:
+        r -= 1
+    return r
 
 
 @jit
@@ -258,13 +298,21 @@ def backward_pass(
                 if ls[x] < INF:
                     s = min(s, carry(ls[x], cal[x], c, False, 0, False, cal_ptr, cs, ce, cc, err))
             elif t == FS:
-                f = min(f, carry(ls[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
+                f = min(
+                    f, carry_back(ls[x], cal[x], c, False, lag, el, False, cal_ptr, cs, ce, cc, err)
+                )
             elif t == SS:
-                s = min(s, carry(ls[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
+                s = min(
+                    s, carry_back(ls[x], cal[x], c, False, lag, el, True, cal_ptr, cs, ce, cc, err)
+                )
             elif t == FF:
-                f = min(f, carry(lf[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
+                f = min(
+                    f, carry_back(lf[x], cal[x], c, True, lag, el, False, cal_ptr, cs, ce, cc, err)
+                )
             else:
-                s = min(s, carry(lf[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
+                s = min(
+                    s, carry_back(lf[x], cal[x], c, True, lag, el, True, cal_ptr, cs, ce, cc, err)
+                )
         if summary[v]:
             ls[v] = s
             lf[v] = f
