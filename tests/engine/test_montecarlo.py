@@ -58,7 +58,7 @@ def test_chain_of_triangulars_matches_analytic_mean_and_variance() -> None:
     tasks, links = chain([int(e.most_likely_minutes) for e in est])
     net = net_of(tasks, links)
     plan = prepare(net, UncertaintyModel(estimates={t.id: e for t, e in zip(tasks, est, strict=True)}))
-    res = simulate(plan, runs=20000, seed=11, with_criticality=False)
+    res = simulate(plan, runs=20000, seed=11, criticality="none")
     fin = res.target().finishes.astype(np.float64)
     mean = sum(e.mean for e in est)
     var = sum(e.variance for e in est)
@@ -71,7 +71,7 @@ def test_chain_variance_is_within_one_percent_with_more_runs() -> None:
     tasks, links = chain([DAY * 3] * 5)
     plan = prepare(net_of(tasks, links), UncertaintyModel(
         estimates={t.id: e for t, e in zip(tasks, est, strict=True)}))
-    fin = simulate(plan, runs=200_000, seed=5, with_criticality=False).target().finishes
+    fin = simulate(plan, runs=200_000, seed=5, criticality="none").target().finishes
     assert abs(fin.mean() / (5 * est[0].mean) - 1) < 0.01
     assert abs(fin.astype(np.float64).var() / (5 * est[0].variance) - 1) < 0.01
 
@@ -88,7 +88,7 @@ def test_two_parallel_paths_probability_is_the_product() -> None:
         expected = tri_cdf(x, *_abc(a)) * tri_cdf(x, *_abc(b))
         assert abs(prog.probability_by(x) - expected) < 0.01, days
     crit = dict(zip(res.task_ids, res.criticality or (), strict=True))
-    assert abs(crit["A"] + crit["B"] - 1.0) < 0.01  # ties (equal rounded minutes) are rare
+    assert crit["A"] + crit["B"] == 1.0  # one driving path per run
 
 
 def _abc(e: ThreePointEstimate) -> tuple[float, float, float]:
@@ -243,9 +243,9 @@ def test_fixed_durations_reproduce_the_cpm_schedule_with_every_feature() -> None
     assert set(e.finishes.tolist()) == {int(wt.offsets([int(ef[net.index()["E"]])])[0])}
 
 
-def test_fast_passes_equal_the_engine_passes_on_random_networks() -> None:
+def test_fast_forward_pass_equals_the_engine_pass_on_random_networks() -> None:
     from altitude.engine import kernels as k
-    from altitude.engine.montecarlo.passes import backward, forward
+    from altitude.engine.montecarlo.passes import forward
     from altitude.engine.montecarlo.plan import pack_calendars
     from altitude.interop.network_json import parse_network
 
@@ -281,7 +281,7 @@ def test_fast_passes_equal_the_engine_passes_on_random_networks() -> None:
         a = plan.arrays
         packed = pack_calendars(net)
         size = net.size
-        es1, ef1, es2, ef2, drv = (np.empty(size, dtype=np.int64) for _ in range(5))
+        es1, ef1, es2, ef2, drv, drv2 = (np.empty(size, dtype=np.int64) for _ in range(6))
         err = np.zeros(1, dtype=np.int64)
         k.forward_pass(net.order, net.pred_ptr, net.link_from, net.link_type, net.link_lag,
                        net.link_elapsed, net.duration, net.cal, net.ctype, net.coff,
@@ -291,19 +291,9 @@ def test_fast_passes_equal_the_engine_passes_on_random_networks() -> None:
         forward(net.order, net.pred_ptr, net.link_from, net.link_type, net.link_lag,
                 net.link_elapsed, a["slow"], net.duration, net.cal, net.ctype, net.coff,
                 net.astart, net.afinish, net.remaining, a["start_floor"], a["status_off"],
-                *packed, es2, ef2, err)
+                *packed, es2, ef2, drv2, err)
         assert np.array_equal(es1, es2) and np.array_equal(ef1, ef2), case
-        ceiling = np.array([int(w.offsets([10_000])[0]) for w in net.calendars], dtype=np.int64)
-        ls1, lf1, ls2, lf2 = (np.empty(size, dtype=np.int64) for _ in range(4))
-        k.backward_pass(net.order, net.succ_ptr, net.succ_links, net.link_to, net.link_type,
-                        net.link_lag, net.link_elapsed, net.duration, net.cal, net.summary,
-                        net.ctype, net.coff, net.remaining, net.afinish, es1, ef1, ceiling,
-                        *packed, ls1, lf1, err)
-        backward(net.order, net.succ_ptr, net.succ_links, net.link_to, net.link_type,
-                 net.link_lag, net.link_elapsed, a["slow"], net.duration, net.cal, net.summary,
-                 net.ctype, net.coff, net.remaining, net.afinish, es1, ef1, ceiling, *packed,
-                 ls2, lf2, err)
-        assert np.array_equal(ls1, ls2) and np.array_equal(lf1, lf2), case
+        assert np.array_equal(drv, drv2), case
         assert not err[0]
 
 
@@ -314,13 +304,26 @@ def test_criticality_and_sensitivity() -> None:
         "long": ThreePointEstimate(DAY * 8, DAY * 10, DAY * 16),
         "short": ThreePointEstimate(DAY, DAY * 2, DAY * 3),
     })
-    res = simulate(prepare(net_of(tasks, links), model), runs=2000, seed=4)
-    crit = dict(zip(res.task_ids, res.criticality or (), strict=True))
+    plan = prepare(net_of(tasks, links), model)
+    for mode in ("driving_path", "total_float"):
+        res = simulate(plan, runs=2000, seed=4, criticality=mode)
+        crit = dict(zip(res.task_ids, res.criticality or (), strict=True))
+        assert crit == {"long": 1.0, "short": 0.0, "end": 1.0}, mode
     sens = dict(zip(res.task_ids, res.sensitivity, strict=True))
-    assert crit == {"long": 1.0, "short": 0.0, "end": 1.0}
     assert sens["long"] == pytest.approx(1.0)
     assert abs(sens["short"] or 0.0) < 0.1
     assert sens["end"] is None  # no variation: no correlation
+
+
+def test_total_float_criticality_counts_tied_paths_driving_path_one() -> None:
+    tasks = (Task("A", DAY * 3), Task("B", DAY * 3), Task("C", DAY))
+    links = (Link("A", "C"), Link("B", "C"))
+    plan = prepare(net_of(tasks, links), UncertaintyModel())
+    by_float = simulate(plan, runs=10, seed=1, criticality="total_float").criticality
+    by_path = simulate(plan, runs=10, seed=1, criticality="driving_path").criticality
+    assert by_float == (1.0, 1.0, 1.0)
+    assert by_path is not None and by_path[2] == 1.0 and by_path[0] + by_path[1] == 1.0
+    assert simulate(plan, runs=10, seed=1, criticality="none").criticality is None
 
 
 def test_shared_driver_correlates_durations() -> None:

@@ -62,7 +62,7 @@ def ours(tasks, links, runs: int) -> tuple[int, int]:  # type: ignore[no-untyped
         t: ThreePointEstimate(o * DAY, m * DAY, p * DAY, DistributionKind.PERT_CLASSIC)
         for t, o, m, p in tasks
     })
-    res = simulate(prepare(build_network(spec), model), runs=runs, seed=1, with_criticality=False)
+    res = simulate(prepare(build_network(spec), model), runs=runs, seed=1, criticality="none")
     pct = res.target().percentiles
     # shown on the working day during which the finish falls
     return (pct[50] - 1) // DAY, (pct[80] - 1) // DAY

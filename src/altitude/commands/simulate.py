@@ -28,8 +28,10 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Also report the probability of finishing by this date-time."),
         ] = None,
         criticality: Annotated[
-            bool, typer.Option(help="Compute the criticality index (a backward pass per run).")
-        ] = True,
+            str,
+            typer.Option(help="Criticality index: driving_path (fast), total_float "
+                              "(a backward pass per run) or none."),
+        ] = "driving_path",
     ) -> None:
         """Monte Carlo schedule risk analysis: P10..P95 finish, criticality, risk drivers."""
         from altitude.engine.errors import CyclicDependency, SchedulingError
@@ -37,6 +39,9 @@ def register(app: typer.Typer) -> None:
         from altitude.engine.network import build_network
         from altitude.interop.simulation_json import loads_simulation, result_to_json
 
+        if criticality not in ("driving_path", "total_float", "none"):
+            typer.echo("error: --criticality is driving_path, total_float or none", err=True)
+            raise typer.Exit(2)
         if runs < 1:
             typer.echo("error: --runs must be at least 1", err=True)
             raise typer.Exit(2)
@@ -58,7 +63,7 @@ def register(app: typer.Typer) -> None:
         try:
             spec, model, targets = loads_simulation(text)
             plan = prepare(build_network(spec), model, targets=targets)
-            result = simulate(plan, runs=runs, seed=seed, with_criticality=criticality)
+            result = simulate(plan, runs=runs, seed=seed, criticality=criticality)
         except CyclicDependency as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(3) from None

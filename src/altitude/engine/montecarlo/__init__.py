@@ -32,6 +32,7 @@ from altitude.engine.montecarlo.risks import RiskEvent, RiskImpact, SharedDriver
 from altitude.engine.montecarlo.simulation import (
     DEFAULT_CHUNK_RUNS,
     ChunkResult,
+    Criticality,
     SimulationStatus,
     merge,
     run_all,
@@ -45,16 +46,16 @@ def simulate(
     runs: int,
     seed: int,
     chunk_runs: int = DEFAULT_CHUNK_RUNS,
-    with_criticality: bool = True,
+    criticality: Criticality | str = Criticality.DRIVING_PATH,
     bins: int = 20,
 ) -> SimulationResult:
     """All runs in this process, chunk by chunk, summarised."""
-    raw = run_all(plan, runs, seed, chunk_runs=chunk_runs, with_criticality=with_criticality)
+    raw = run_all(plan, runs, seed, chunk_runs=chunk_runs, criticality=criticality)
     return summarise(plan, raw, bins=bins)
 
 
 __all__ = [
-    "DEFAULT_BANDS", "DEFAULT_CHUNK_RUNS", "PERCENTILES", "PROGRAM", "ChunkResult",
+    "DEFAULT_BANDS", "DEFAULT_CHUNK_RUNS", "PERCENTILES", "PROGRAM", "ChunkResult", "Criticality",
     "DistributionKind", "FinishDistribution", "RiskDriver", "RiskEvent", "RiskImpact",
     "SharedDriver", "SimulationPlan", "SimulationResult", "SimulationStatus",
     "ThreePointEstimate", "UncertaintyBand", "UncertaintyModel", "merge", "prepare",

@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.kernels import NONE, to_instant, to_offset
+from altitude.engine.kernels import NONE, backward_pass, to_instant, to_offset
 from altitude.engine.montecarlo._jit import jit, jit_parallel, prange
 from altitude.engine.montecarlo.distributions import FIXED
-from altitude.engine.montecarlo.passes import backward, forward
+from altitude.engine.montecarlo.passes import forward
 from altitude.engine.montecarlo.sampling import (
     normal_cdf,
     normal_ppf,
@@ -88,7 +88,7 @@ def sample_run(
 
 @jit
 def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
-                   tgt: tuple, with_criticality: bool, ref_finish: int,  # type: ignore[type-arg]
+                   tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
                    finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
                    risk_n: I64, risk_f: I64, err: I64) -> None:
     """Simulate runs ``first_run .. first_run + n_runs - 1`` into one block's accumulators.
@@ -113,6 +113,7 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     es = np.empty(n, dtype=np.int64)
     ef = np.empty(n, dtype=np.int64)
     ls = np.empty(n, dtype=np.int64)
+    drv = np.empty(n, dtype=np.int64)
     lf = np.empty(n, dtype=np.int64)
     x = np.empty(n, dtype=np.float64)
     add = np.empty(n, dtype=np.float64)
@@ -127,20 +128,25 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
                    base, zdrv, occurred, x, add, duration, remaining)
         forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, duration,
                 cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
-                cal_ptr, cs, ce, cc, es, ef, err)
+                cal_ptr, cs, ce, cc, es, ef, drv, err)
         end = NONE
+        end_task = -1
         for t in range(n_targets):
             best = NONE
             for g in range(tgt_ptr[t], tgt_ptr[t + 1]):
                 w = NONE
+                wv = -1
                 for j in range(grp_ptr[g], grp_ptr[g + 1]):
                     v = grp_members[j]
                     if ef[v] > w:
                         w = ef[v]
+                        wv = v
                 if w != NONE:
                     inst = to_instant(w, grp_cal[g], True, cal_ptr, cs, ce, cc, err)
                     if inst > best:
                         best = inst
+                        if t == 0:
+                            end_task = wv
             if t == 0:
                 end = best
             finish[r, t] = to_offset(best, default_cal, cal_ptr, cs, ce, cc, err)
@@ -156,12 +162,19 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
             if occurred[q]:
                 risk_n[q] += 1
                 risk_f[q] += f
-        if with_criticality:
+        if criticality == 1:  # the driving path that set this run's program finish
+            v = end_task
+            while v >= 0:
+                if countable[v]:
+                    crit[v] += 1
+                k = drv[v]
+                v = link_from[k] if k >= 0 else -1
+        elif criticality == 2:  # total float <= 0 against this run's program finish
             for c in range(n_cal):
                 ceiling[c] = to_offset(end, c, cal_ptr, cs, ce, cc, err)
-            backward(order, succ_ptr, succ_links, link_to, link_type, link_lag, link_elapsed,
-                     slow, duration, cal, summary, ctype, coff, remaining, afinish, es, ef,
-                     ceiling, cal_ptr, cs, ce, cc, ls, lf, err)
+            backward_pass(order, succ_ptr, succ_links, link_to, link_type, link_lag,
+                          link_elapsed, duration, cal, summary, ctype, coff, remaining,
+                          afinish, es, ef, ceiling, cal_ptr, cs, ce, cc, ls, lf, err)
             for i in range(n):
                 if countable[i] and lf[i] - ef[i] <= 0:
                     crit[i] += 1
@@ -169,7 +182,7 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
 
 @jit_parallel
 def simulate_chunk(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
-                   tgt: tuple, with_criticality: bool, ref_finish: int,  # type: ignore[type-arg]
+                   tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
                    finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
                    risk_n: I64, risk_f: I64, err: I64) -> None:
     """Split the chunk into ``len(crit)`` blocks of consecutive runs, one per thread.
@@ -182,6 +195,6 @@ def simulate_chunk(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     for b in prange(n_blocks):
         r0 = min(b * per, n_runs)
         r1 = min(r0 + per, n_runs)
-        simulate_block(key, first_run + r0, r1 - r0, net, unc, tgt, with_criticality,
+        simulate_block(key, first_run + r0, r1 - r0, net, unc, tgt, criticality,
                        ref_finish, finish[r0:r1], crit[b], s_d[b], s_dd[b], s_df[b], s_f[b],
                        risk_n[b], risk_f[b], err[b:b + 1])

@@ -1,8 +1,8 @@
-"""The CPM forward and backward passes, specialised for many runs of one network.
+"""The CPM forward pass, specialised for many runs of one network.
 
-Same semantics as :func:`altitude.engine.kernels.forward_pass` / ``backward_pass`` (a
-test checks equality on random networks with every link type, lags, constraints,
-progress and several calendars), but a link between two tasks of one calendar with a
+Same semantics as :func:`altitude.engine.kernels.forward_pass` (a test checks equality
+on random networks with every link type, lags, constraints, progress and several
+calendars), but a link between two tasks of one calendar with a
 working-time lag, which is nearly every link, is plain integer arithmetic inline here;
 only the other links (``slow[k]``) cross through the instant axis with ``carry``.
 That keeps a run of 10,000 tasks at a few microseconds.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.kernels import FNET, FNLT, INF, MFO, MSO, NONE, ROLLUP, SNET, SNLT, carry
+from altitude.engine.kernels import FNET, INF, MFO, MSO, NONE, ROLLUP, SNET, carry
 from altitude.engine.montecarlo._jit import jit
 
 I64 = npt.NDArray[np.int64]
@@ -28,8 +28,10 @@ def forward(
     order: I32, pred_ptr: I64, link_from: I32, link_type: I8, link_lag: I64, link_elapsed: B,
     slow: B, duration: I64, cal: I16, ctype: I8, coff: I64, astart: I64, afinish: I64,
     remaining: I64, start_floor: I64, status_off: I64,
-    cal_ptr: I64, cs: I64, ce: I64, cc: I64, es: I64, ef: I64, err: I64,
+    cal_ptr: I64, cs: I64, ce: I64, cc: I64, es: I64, ef: I64, drv: I64, err: I64,
 ) -> None:
+    """Early dates; ``drv[v]``: the link that set ``v``'s start (-1: none, a constraint,
+    the status date or progress), from which the driving path is walked back."""
     for idx in range(len(order)):
         v = order[idx]
         c = cal[v]
@@ -49,8 +51,10 @@ def forward(
                     f = max(f, ef[p])
             es[v] = s
             ef[v] = f
+            drv[v] = -1
             continue
         s = start_floor[c]
+        dk = -1
         for k in range(lo, hi):
             p = link_from[k]
             t = link_type[k]
@@ -68,25 +72,32 @@ def forward(
                 cand -= d
             if cand > s:
                 s = cand
+                dk = k
         ct = ctype[v]
         if ct != 0:
             if ct == SNET and coff[v] > s:
                 s = coff[v]
+                dk = -1
             elif ct == FNET and coff[v] - d > s:
                 s = coff[v] - d
+                dk = -1
             elif ct == MSO:
                 s = coff[v]
+                dk = -1
             elif ct == MFO:
                 s = coff[v] - d
+                dk = -1
         status = status_off[c]
         rem = remaining[v]
         if rem >= 0:
             if astart[v] != NONE:
                 s = astart[v]
+                dk = -1
             if afinish[v] != NONE:
                 f = afinish[v]
                 if astart[v] == NONE:
                     s = f - d
+                    dk = -1
             else:
                 f = s + (d - rem)
                 if status != NONE and f < status:
@@ -95,74 +106,8 @@ def forward(
         else:
             if status != NONE and s < status:
                 s = status
+                dk = -1
             f = s + d
         es[v] = s
         ef[v] = f
-
-
-@jit
-def backward(
-    order: I32, succ_ptr: I64, succ_links: I64, link_to: I32, link_type: I8, link_lag: I64,
-    link_elapsed: B, slow: B, duration: I64, cal: I16, summary: B, ctype: I8, coff: I64,
-    remaining: I64, afinish: I64, es: I64, ef: I64, finish_ceiling: I64,
-    cal_ptr: I64, cs: I64, ce: I64, cc: I64, ls: I64, lf: I64, err: I64,
-) -> None:
-    for j in range(len(order) - 1, -1, -1):
-        v = order[j]
-        c = cal[v]
-        d = duration[v]
-        f = finish_ceiling[c]
-        s = INF
-        for q in range(succ_ptr[v], succ_ptr[v + 1]):
-            k = succ_links[q]
-            x = link_to[k]
-            t = link_type[k]
-            if slow[k]:
-                lag = link_lag[k]
-                el = link_elapsed[k]
-                if t == ROLLUP:
-                    f = min(f, carry(lf[x], cal[x], c, True, 0, False, cal_ptr, cs, ce, cc, err))
-                    if ls[x] < INF:
-                        s = min(s, carry(ls[x], cal[x], c, False, 0, False,
-                                         cal_ptr, cs, ce, cc, err))
-                elif t == 0:
-                    f = min(f, carry(ls[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
-                elif t == 1:
-                    s = min(s, carry(ls[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
-                elif t == 2:
-                    f = min(f, carry(lf[x], cal[x], c, True, -lag, el, cal_ptr, cs, ce, cc, err))
-                else:
-                    s = min(s, carry(lf[x], cal[x], c, False, -lag, el, cal_ptr, cs, ce, cc, err))
-            elif t == ROLLUP:
-                f = min(f, lf[x])
-                if ls[x] < INF:
-                    s = min(s, ls[x])
-            elif t == 0:
-                f = min(f, ls[x] - link_lag[k])
-            elif t == 1:
-                s = min(s, ls[x] - link_lag[k])
-            elif t == 2:
-                f = min(f, lf[x] - link_lag[k])
-            else:
-                s = min(s, lf[x] - link_lag[k])
-        if summary[v]:
-            ls[v] = s
-            lf[v] = f
-            continue
-        s = min(s, f - d)
-        ct = ctype[v]
-        if ct != 0:
-            if ct == SNLT:
-                s = min(s, coff[v])
-            elif ct == FNLT:
-                s = min(s, coff[v] - d)
-            elif ct == MSO:
-                s = coff[v]
-            elif ct == MFO:
-                s = coff[v] - d
-        if remaining[v] >= 0:
-            ls[v] = es[v]
-            lf[v] = ef[v] if afinish[v] != NONE else f
-        else:
-            ls[v] = s
-            lf[v] = s + d
+        drv[v] = dk

@@ -122,7 +122,7 @@ def summarise(plan: SimulationPlan, raw: ChunkResult, *, bins: int = 20) -> Simu
         _corr(n, raw.sum_d[i], raw.sum_dd[i], raw.sum_df[i], raw.sum_f, raw.sum_ff)
         for i in range(plan.network.size)
     )
-    crit = tuple(c / n for c in raw.critical) if raw.with_criticality else None
+    crit = tuple(c / n for c in raw.critical) if raw.criticality.code else None
     drivers = []
     for q, rid in enumerate(plan.risk_ids):
         k = raw.risk_runs[q]

@@ -25,6 +25,18 @@ DEFAULT_CHUNK_RUNS = 2000
 """Runs per kernel call: keeps memory at O(tasks + chunk x targets)."""
 
 
+class Criticality(enum.StrEnum):
+    """How a task counts as critical in one run (the criticality index is the share)."""
+
+    NONE = "none"
+    DRIVING_PATH = "driving_path"  # on the chain of driving links that sets the finish
+    TOTAL_FLOAT = "total_float"  # total float <= 0 against the run's finish (backward pass)
+
+    @property
+    def code(self) -> int:
+        return {"none": 0, "driving_path": 1, "total_float": 2}[self.value]
+
+
 class SimulationStatus(enum.StrEnum):
     OK = "ok"
     NO_RUNS = "no_runs"
@@ -49,7 +61,7 @@ class ChunkResult:
     sum_ff: int
     risk_runs: tuple[int, ...]
     risk_sum_f: tuple[int, ...]
-    with_criticality: bool
+    criticality: Criticality
 
 
 def _threads() -> int:
@@ -62,12 +74,14 @@ def _threads() -> int:
 
 
 def run_chunk(
-    plan: SimulationPlan, seed: int, first_run: int, runs: int, *, with_criticality: bool = True,
+    plan: SimulationPlan, seed: int, first_run: int, runs: int, *,
+    criticality: Criticality | str = Criticality.DRIVING_PATH,
     threads: int | None = None,
 ) -> ChunkResult:
     """Simulate global runs ``first_run .. first_run + runs - 1`` (a worker's share)."""
     if runs < 0 or first_run < 0:
         raise ValueError("first_run and runs must be >= 0")
+    mode = Criticality(criticality)
     key = np.uint64(key_from_seed(seed))
     net = plan.network
     a = plan.arrays
@@ -93,7 +107,7 @@ def run_chunk(
         risk_f = np.zeros((blocks, n_risks), dtype=np.int64)
         err = np.zeros(blocks, dtype=np.int64)
         with np.errstate(over="ignore"):
-            simulate_chunk(key, first_run, runs, net_t, unc_t, tgt_t, with_criticality,
+            simulate_chunk(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
                            int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
                            risk_n, risk_f, err)
         if not err.any():
@@ -108,7 +122,7 @@ def run_chunk(
         seed=seed, first_run=first_run, runs=runs, finish=finish,
         critical=total(crit), sum_d=total(s_d), sum_dd=total(s_dd), sum_df=total(s_df),
         sum_f=s_ft[0], sum_ff=s_ft[1], risk_runs=total(risk_n), risk_sum_f=total(risk_f),
-        with_criticality=with_criticality,
+        criticality=mode,
     )
 
 
@@ -126,7 +140,7 @@ def merge(chunks: Sequence[ChunkResult]) -> ChunkResult:
             raise ValueError("chunks come from different seeds")
         if after.first_run != before.first_run + before.runs:
             raise ValueError(f"runs missing or repeated before run {after.first_run}")
-        if after.with_criticality != before.with_criticality:
+        if after.criticality != before.criticality:
             raise ValueError("chunks disagree on criticality")
     out = parts[0]
     for c in parts[1:]:
@@ -137,18 +151,18 @@ def merge(chunks: Sequence[ChunkResult]) -> ChunkResult:
             sum_dd=_add(out.sum_dd, c.sum_dd), sum_df=_add(out.sum_df, c.sum_df),
             sum_f=out.sum_f + c.sum_f, sum_ff=out.sum_ff + c.sum_ff,
             risk_runs=_add(out.risk_runs, c.risk_runs),
-            risk_sum_f=_add(out.risk_sum_f, c.risk_sum_f), with_criticality=out.with_criticality,
+            risk_sum_f=_add(out.risk_sum_f, c.risk_sum_f), criticality=out.criticality,
         )
     return out
 
 
 def run_all(
     plan: SimulationPlan, runs: int, seed: int, *, chunk_runs: int = DEFAULT_CHUNK_RUNS,
-    with_criticality: bool = True,
+    criticality: Criticality | str = Criticality.DRIVING_PATH,
 ) -> ChunkResult:
     """Every run, chunk by chunk in this process (memory stays bounded)."""
     if runs < 1:
         raise ValueError("runs must be >= 1")
-    chunks = [run_chunk(plan, seed, a, min(chunk_runs, runs - a), with_criticality=with_criticality)
+    chunks = [run_chunk(plan, seed, a, min(chunk_runs, runs - a), criticality=criticality)
               for a in range(0, runs, max(1, chunk_runs))]
     return merge(chunks)
