@@ -135,7 +135,7 @@ def bench_sizes(sizes: list[int]) -> bool:
 def bench_cycle() -> bool:
     n = 100_000
     rng = np.random.default_rng(3)
-    pred, succ, types, lags = random_links(n, rng, mixed=True)
+    pred, succ, _, _ = random_links(n, rng, mixed=True)
     # Close a loop deep inside: a chain 50_000 -> 50_001 -> 50_002 -> 50_000.
     pred = np.concatenate([pred, [50_000, 50_001, 50_002]]).astype(np.int32)
     succ = np.concatenate([succ, [50_001, 50_002, 50_000]]).astype(np.int32)
