@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
@@ -31,6 +33,8 @@ def explain_delays(
     first resource (with the tasks holding it) that stopped it starting earlier."""
     loads, horizon = load_arrays(resources, net.demands, pieces)
     capacities = [capacity_array(r, 0, horizon) for r in resources]
+    load_lists = [load.tolist() for load in loads]
+    capacity_lists = [capacity.tolist() for capacity in capacities]
     users: list[list[int]] = [[] for _ in resources]
     for i in range(net.size):
         for k, _ in net.demands[i]:
@@ -49,7 +53,14 @@ def explain_delays(
         if predecessor is not None and linked <= net.early_start[j]:
             predecessor = None
         resource, competitors = _blocking(
-            net, j, linked, start[j], loads, capacities, users, pieces
+            net,
+            j,
+            linked,
+            start[j],
+            (loads, capacities),
+            (load_lists, capacity_lists),
+            users,
+            pieces,
         )
         delays.append(
             TaskDelay(
@@ -68,21 +79,52 @@ def _blocking(
     j: int,
     earliest: int,
     actual: int,
-    loads: Sequence[IntArray],
-    capacities: Sequence[IntArray],
+    arrays: tuple[Sequence[IntArray], Sequence[IntArray]],
+    lists: tuple[Sequence[list[int]], Sequence[list[int]]],
     users: Sequence[Sequence[int]],
     pieces: Pieces,
 ) -> tuple[int | None, tuple[int, ...]]:
     """First period of the window starting at ``earliest`` where a resource was full."""
     if earliest >= actual:
         return None, ()
-    own = {p for a, b in pieces[j] for p in range(a, b)}
+    if net.duration[j] <= 32 and len(pieces[j]) <= 1:
+        return _blocking_short(net, j, earliest, *lists, users, pieces)
+    loads, capacities = arrays
+    window = np.arange(earliest, earliest + max(net.duration[j], 1))
+    own = np.zeros(len(window), dtype=bool)
+    for a, b in pieces[j]:
+        own |= (window >= a) & (window < b)
+    best: tuple[int, int] | None = None
+    for k, units in net.demands[j]:
+        inside = window < len(loads[k])
+        periods = window[inside]
+        others = loads[k][periods] - np.where(own[inside], units, 0)
+        full = np.flatnonzero(others + units > capacities[k][periods])
+        if len(full) and (best is None or periods[full[0]] < best[1]):
+            best = (k, int(periods[full[0]]))
+    if best is None:
+        return None, ()
+    return best[0], _active(users[best[0]], pieces, best[1], j)
+
+
+def _blocking_short(
+    net: Network,
+    j: int,
+    earliest: int,
+    loads: Sequence[list[int]],
+    capacities: Sequence[list[int]],
+    users: Sequence[Sequence[int]],
+    pieces: Pieces,
+) -> tuple[int | None, tuple[int, ...]]:
+    """Same as :func:`_blocking` for a short unsplit task, with plain integers (faster)."""
+    a, b = pieces[j][0] if pieces[j] else (0, 0)
     for period in range(earliest, earliest + max(net.duration[j], 1)):
         for k, units in net.demands[j]:
-            if period >= len(loads[k]):
+            load = loads[k]
+            if period >= len(load):
                 continue
-            others = int(loads[k][period]) - (units if period in own else 0)
-            if others + units > int(capacities[k][period]):
+            others = load[period] - (units if a <= period < b else 0)
+            if others + units > capacities[k][period]:
                 return k, _active(users[k], pieces, period, j)
     return None, ()
 

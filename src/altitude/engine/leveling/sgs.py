@@ -71,15 +71,25 @@ def _limits(resources: Sequence[Resource]) -> tuple[list[int], list[int], list[i
 def _earliest_fit(
     pool: ResourcePool, demand: Sequence[tuple[int, int]], t: int, d: int, limit: int
 ) -> int | None:
-    """Earliest start >= t (and <= limit) where every resource has its units for d periods."""
+    """Earliest start >= t (and <= limit) where every resource has its units for d periods.
+
+    Scans a window of periods at once: a start is feasible when no "short" period (some
+    resource below the task's units) lies in its d periods, found from a running count.
+    """
+    length = max(64, 4 * d)
     while t <= limit:
-        for k, units in demand:
-            window = pool.ensure(k, t + d)[t : t + d]
-            if window.min() < units:
-                t += int(np.flatnonzero(window < units)[-1]) + 1
-                break
-        else:
-            return t
+        end = t + length + d
+        k, units = demand[0]
+        short = pool.ensure(k, end)[t:end] < units
+        for k, units in demand[1:]:
+            short |= pool.ensure(k, end)[t:end] < units
+        count = np.concatenate(([0], np.cumsum(short)))
+        feasible = count[d:] == count[:-d]
+        first = int(feasible.argmax())
+        if feasible[first]:
+            return t + first if t + first <= limit else None
+        t += length + 1
+        length *= 2
     return None
 
 

@@ -1,0 +1,241 @@
+"""Worked examples of docs/algorithms/leveling.md, reproduced exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from altitude.engine.leveling import (
+    Activity,
+    CapacityChange,
+    CyclicDependency,
+    LevelingInputError,
+    LevelingOptions,
+    LevelingProblem,
+    LevelingStatus,
+    Link,
+    LinkType,
+    LoadSegment,
+    Mode,
+    Resource,
+    level,
+)
+
+CREW2 = Resource("crew", 2)
+
+
+def example_1() -> LevelingProblem:
+    return LevelingProblem(
+        activities=(
+            Activity("A", 2, {"crew": 2}),
+            Activity("B", 3, {"crew": 1}),
+            Activity("C", 2, {"crew": 1}),
+        ),
+        resources=(CREW2,),
+        links=(Link("A", "C"),),
+    )
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_example_1_serial_sgs_and_proof_by_energy_bound(mode: Mode) -> None:
+    result = level(example_1(), LevelingOptions(mode=mode))
+    dates = {t.id: (t.start, t.finish) for t in result.tasks}
+    assert dates == {"A": (0, 2), "B": (2, 5), "C": (2, 4)}
+    assert result.makespan == 5
+    assert result.bound == 5
+    assert result.status is LevelingStatus.OPTIMAL
+    assert result.gap == 0.0
+    assert result.overallocations == ()
+
+
+def test_example_1_delay_reason_names_resource_and_competing_task() -> None:
+    result = level(example_1())
+    (delay,) = result.delays
+    assert (delay.task, delay.delay, delay.resource, delay.competing_tasks) == (
+        "B",
+        2,
+        "crew",
+        ("A",),
+    )
+    assert delay.predecessor is None
+
+
+def test_example_1_load_profiles_before_and_after() -> None:
+    result = level(example_1())
+    (before,) = result.load_before
+    (after,) = result.load_after
+    assert before.segments == (
+        LoadSegment(0, 2, 3, 2),
+        LoadSegment(2, 3, 2, 2),
+        LoadSegment(3, 4, 1, 2),
+    )
+    assert before.peak == 3
+    assert after.segments == (LoadSegment(0, 4, 2, 2), LoadSegment(4, 5, 1, 2))
+    assert after.peak == 2
+
+
+def example_2(within_float: bool) -> LevelingProblem:
+    crew = Resource("crew", 1)
+    return LevelingProblem(
+        activities=(
+            Activity("A", 3, {"crew": 1}),
+            Activity("B", 2, {"crew": 1}),
+            Activity("C", 4),
+        ),
+        resources=(crew,),
+        within_float=within_float,
+    )
+
+
+def test_example_2_within_float_keeps_finish_and_reports_overallocation() -> None:
+    result = level(example_2(within_float=True))
+    dates = {t.id: (t.start, t.finish) for t in result.tasks}
+    assert dates == {"A": (1, 4), "B": (0, 2), "C": (0, 4)}
+    assert result.makespan == 4
+    assert result.status is LevelingStatus.INFEASIBLE
+    (over,) = result.overallocations
+    assert (over.resource, over.start, over.end, over.load, over.capacity) == ("crew", 1, 2, 2, 1)
+    assert over.tasks == ("A", "B")
+
+
+def test_example_2_without_float_limit_delays_the_finish() -> None:
+    result = level(example_2(within_float=False))
+    assert result.task("B").start == 3
+    assert result.makespan == 5
+    assert result.status is LevelingStatus.OPTIMAL
+    assert result.overallocations == ()
+
+
+def example_3(splittable: bool) -> LevelingProblem:
+    crew = Resource("crew", 1, (CapacityChange(2, 0), CapacityChange(4, 1)))
+    return LevelingProblem((Activity("A", 3, {"crew": 1}, splittable=splittable),), (crew,))
+
+
+def test_example_3_capacity_per_period_pushes_unsplit_task_past_the_holiday() -> None:
+    result = level(example_3(splittable=False))
+    assert (result.task("A").start, result.task("A").finish) == (4, 7)
+    assert result.delays[0].resource == "crew"
+    assert result.delays[0].competing_tasks == ()
+
+
+def test_example_3_splittable_task_works_around_the_holiday() -> None:
+    result = level(example_3(splittable=True))
+    a = result.task("A")
+    assert (a.start, a.finish, a.pieces) == (0, 5, ((0, 2), (4, 5)))
+    assert result.overallocations == ()
+
+
+def test_example_3_exact_mode_respects_capacity_per_period() -> None:
+    result = level(example_3(splittable=False), LevelingOptions(mode=Mode.EXACT))
+    assert (result.task("A").start, result.makespan, result.status) == (
+        4,
+        7,
+        LevelingStatus.OPTIMAL,
+    )
+
+
+def test_example_4_task_and_project_priorities_decide_who_goes_first() -> None:
+    crew = Resource("crew", 1)
+    by_task = LevelingProblem(
+        (Activity("X", 2, {"crew": 1}, priority=100), Activity("Y", 2, {"crew": 1}, priority=900)),
+        (crew,),
+    )
+    result = level(by_task)
+    assert (result.task("Y").start, result.task("X").start) == (0, 2)
+    by_project = LevelingProblem(
+        (
+            Activity("X", 2, {"crew": 1}, project="alpha"),
+            Activity("Y", 2, {"crew": 1}, project="beta"),
+        ),
+        (crew,),
+        project_priorities={"alpha": 2, "beta": 1},
+    )
+    result = level(by_project)
+    assert (result.task("X").start, result.task("Y").start) == (0, 2)
+
+
+def test_example_5_links_with_lags_and_leads() -> None:
+    problem = LevelingProblem(
+        (
+            Activity("A", 4, {"crew": 1}),
+            Activity("B", 3, {"crew": 1}),
+            Activity("C", 2, {"crew": 2}),
+        ),
+        (CREW2,),
+        (
+            Link("A", "B", LinkType.START_TO_START, 1),
+            Link("A", "C", LinkType.FINISH_TO_START, -1),
+        ),
+    )
+    result = level(problem, LevelingOptions(mode=Mode.EXACT))
+    dates = {t.id: (t.start, t.finish) for t in result.tasks}
+    assert dates == {"A": (0, 4), "B": (1, 4), "C": (4, 6)}
+    delay = next(d for d in result.delays if d.task == "C")
+    assert (delay.delay, delay.resource, delay.competing_tasks) == (1, "crew", ("A", "B"))
+
+
+def test_demand_above_capacity_is_reported_not_hidden() -> None:
+    problem = LevelingProblem((Activity("A", 2, {"crane": 3}),), (Resource("crane", 2),))
+    result = level(problem, LevelingOptions(mode=Mode.EXACT))
+    assert result.status is LevelingStatus.INFEASIBLE
+    (over,) = result.overallocations
+    assert (over.resource, over.load, over.capacity, over.tasks) == ("crane", 3, 2, ("A",))
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_fixed_start_constraint_moves_the_other_task(mode: Mode) -> None:
+    problem = LevelingProblem(
+        (
+            Activity("A", 3, {"crew": 1}),
+            Activity("M", 2, {"crew": 1}, earliest_start=1, latest_start=1),
+        ),
+        (Resource("crew", 1),),
+    )
+    result = level(problem, LevelingOptions(mode=mode))
+    assert (result.task("M").start, result.task("A").start, result.makespan) == (1, 3, 6)
+    assert result.overallocations == ()
+    expected = LevelingStatus.OPTIMAL if mode is Mode.EXACT else LevelingStatus.FEASIBLE
+    assert (result.status, result.bound) == (expected, 6 if mode is Mode.EXACT else 5)
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_two_pinned_tasks_keep_their_dates_and_the_overload_is_reported(mode: Mode) -> None:
+    problem = LevelingProblem(
+        (
+            Activity("M1", 2, {"crew": 1}, earliest_start=0, latest_start=0),
+            Activity("M2", 2, {"crew": 1}, earliest_start=1, latest_start=1),
+        ),
+        (Resource("crew", 1),),
+    )
+    result = level(problem, LevelingOptions(mode=mode))
+    assert (result.task("M1").start, result.task("M2").start) == (0, 1)
+    assert result.status is LevelingStatus.INFEASIBLE
+    (over,) = result.overallocations
+    assert (over.start, over.end, over.load, over.tasks) == (1, 2, 2, ("M1", "M2"))
+
+
+def test_cycle_is_reported_with_its_tasks() -> None:
+    problem = LevelingProblem(
+        (Activity("A", 1), Activity("B", 1), Activity("C", 1)),
+        (),
+        (Link("A", "B"), Link("B", "C"), Link("C", "A")),
+    )
+    with pytest.raises(CyclicDependency) as error:
+        level(problem)
+    assert set(error.value.cycle) == {"A", "B", "C"}
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: Activity("A", -1), "duration"),
+        (lambda: Activity("A", 1, {"crew": -1}), "demands"),
+        (lambda: Activity("A", 1, earliest_start=5, latest_start=2), "latest_start"),
+        (lambda: LevelingProblem((Activity("A", 1, {"ghost": 1}),), ()), "demands"),
+        (lambda: LevelingProblem((Activity("A", 1),), (), (Link("A", "Z"),)), "successor"),
+        (lambda: LevelingProblem((Activity("A", 1), Activity("A", 2)), ()), "id"),
+    ],
+)
+def test_invalid_input_names_the_field(build: object, field: str) -> None:
+    with pytest.raises(LevelingInputError) as error:
+        build()  # type: ignore[operator]
+    assert error.value.field == field
