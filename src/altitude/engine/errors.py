@@ -29,7 +29,7 @@ class ScheduleValidationError(SchedulingError, ValueError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
-class CyclicDependency(SchedulingError):  # noqa: N818 - the name users and the issue use
+class CyclicDependency(SchedulingError):
     """The dependency graph has a cycle; ``tasks`` lists the members of one cycle, in order.
 
     The cycle is closed: the last task links back to the first one.
