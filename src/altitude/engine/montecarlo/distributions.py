@@ -173,6 +173,16 @@ def quantile_table(kind: int) -> F64:
     return table
 
 
+def shape_position(low: float, mode: float, high: float) -> tuple[int, float]:
+    """Row and fraction of a PERT shape (mode position) in :func:`quantile_table`."""
+    span = high - low
+    if span <= 0.0:
+        return 0, 0.0
+    s = (mode - low) / span * (SHAPES - 1)
+    i = min(int(s), SHAPES - 2)
+    return i, s - i
+
+
 def quantile(kind: int, u: F64, low: float, mode: float, high: float) -> F64:
     """Vectorised quantile function, the same arithmetic as the kernel (tests, docs)."""
     u = np.asarray(u, dtype=np.float64)
@@ -180,14 +190,12 @@ def quantile(kind: int, u: F64, low: float, mode: float, high: float) -> F64:
     if kind == FIXED or span <= 0.0:
         return np.full(u.shape, mode, dtype=np.float64)
     if kind == TRIANGULAR:
-        c = (mode - low) / span
         return np.where(
-            u < c, low + np.sqrt(u * span * (mode - low)), high - np.sqrt((1.0 - u) * span * (high - mode))
+            u * span < mode - low, low + np.sqrt(u * (mode - low) * span),
+            high - np.sqrt((1.0 - u) * (high - mode) * span),
         )
     table = quantile_table(kind)
-    s = (mode - low) / span * (SHAPES - 1)
-    i = min(int(s), SHAPES - 2)
-    fs = s - i
+    i, fs = shape_position(low, mode, high)
     v = u * (LEVELS - 1)
     j = np.minimum(v.astype(np.int64), LEVELS - 2)
     fv = v - j

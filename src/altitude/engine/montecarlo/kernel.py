@@ -41,20 +41,25 @@ B = npt.NDArray[np.bool_]
 
 @jit
 def sample_run(
-    stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, done: I64,
-    started: B, driver_of: I32, rho: F64, n_drivers: int,
+    stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, shape_row: I32,
+    shape_frac: F64, done: I64, started: B, driver_of: I32, rho: F64, n_drivers: int,
     risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
-    table_pert: F64, table_classic: F64, base: I64,
+    impacted: I32, table_pert: F64, table_classic: F64, base: I64,
     zdrv: F64, occurred: B, x: F64, add: F64, duration: I64, remaining: I64,
 ) -> None:
-    """Durations of one run into ``duration`` (and ``remaining`` for started tasks)."""
+    """Durations of one run into ``duration`` (and ``remaining`` for started tasks).
+
+    ``impacted`` lists the tasks some risk can hit: only their samples are kept in ``x``
+    until the risks are drawn; every other task is rounded at once.
+    """
     n_risks = len(risk_prob)
     for d in range(n_drivers):
         zdrv[d] = normal_ppf(uniform(stream, n + n_risks + d))
     for i in range(n):
         k = kind[i]
         if k == FIXED:
-            x[i] = mode[i]
+            v = mode[i]
+            w = base[i]
         else:
             u = uniform(stream, i)
             dv = driver_of[i]
@@ -63,8 +68,19 @@ def sample_run(
                 u = normal_cdf(r * zdrv[dv] + np.sqrt(1.0 - r * r) * normal_ppf(u))
                 if u >= 1.0:
                     u = 1.0 - 1e-16
-            x[i] = sample_quantile(k, u, low[i], mode[i], high[i], table_pert, table_classic)
-        add[i] = 0.0
+            v = sample_quantile(k, u, low[i], mode[i], high[i], shape_row[i], shape_frac[i],
+                                table_pert, table_classic)
+            w = int(np.floor(v + 0.5)) if v > 0.0 else 0
+        x[i] = v
+        if started[i]:
+            remaining[i] = w
+            duration[i] = done[i] + w
+        else:
+            duration[i] = w
+    if n_risks == 0:
+        return
+    for j in range(len(impacted)):
+        add[impacted[j]] = 0.0
     for q in range(n_risks):
         occurred[q] = uniform(stream, n + q) < risk_prob[q]
         if occurred[q]:
@@ -74,10 +90,11 @@ def sample_run(
         if occurred[q]:
             for j in range(imp_ptr[q], imp_ptr[q + 1]):
                 add[imp_task[j]] += imp_add[j]
-    for i in range(n):
+    for j in range(len(impacted)):
+        i = impacted[j]
         v = x[i] + add[i]
         w = int(np.floor(v + 0.5)) if v > 0.0 else 0
-        if kind[i] == FIXED and add[i] == 0.0:
+        if kind[i] == FIXED and add[i] == 0.0 and x[i] == mode[i]:
             w = base[i]
         if started[i]:
             remaining[i] = w
@@ -102,8 +119,9 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     (order, pred_ptr, link_from, link_to, link_type, link_lag, link_elapsed, slow, succ_ptr,
      succ_links, cal, summary, ctype, coff, astart, afinish, remaining0, start_floor,
      status_off, cal_ptr, cs, ce, cc) = net
-    (kind, low, mode, high, done, started, base, driver_of, rho, n_drivers, risk_prob,
-     imp_ptr, imp_task, imp_add, imp_mult, table_pert, table_classic, countable) = unc
+    (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
+     n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult, impacted, table_pert,
+     table_classic, countable) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
     n = len(order)
     n_cal = len(cal_ptr) - 1
@@ -123,9 +141,10 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     n_targets = len(tgt_ptr) - 1
     for r in range(n_runs):
         stream = run_stream(key, first_run + r)
-        sample_run(stream, n, kind, low, mode, high, done, started, driver_of, rho, n_drivers,
-                   risk_prob, imp_ptr, imp_task, imp_add, imp_mult, table_pert, table_classic,
-                   base, zdrv, occurred, x, add, duration, remaining)
+        sample_run(stream, n, kind, low, mode, high, shape_row, shape_frac, done, started,
+                   driver_of, rho, n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult,
+                   impacted, table_pert, table_classic, base, zdrv, occurred, x, add, duration,
+                   remaining)
         forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, duration,
                 cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
                 cal_ptr, cs, ce, cc, es, ef, drv, err)

@@ -24,7 +24,13 @@ import numpy.typing as npt
 from altitude.engine import cpm
 from altitude.engine import kernels as k
 from altitude.engine.errors import CalendarError, ScheduleValidationError
-from altitude.engine.montecarlo.distributions import FIXED, PERT, PERT_CLASSIC, quantile_table
+from altitude.engine.montecarlo.distributions import (
+    FIXED,
+    PERT,
+    PERT_CLASSIC,
+    quantile_table,
+    shape_position,
+)
 from altitude.engine.montecarlo.risks import UncertaintyModel
 from altitude.engine.network import Network
 
@@ -106,6 +112,10 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
         low[i], mode[i], high[i] = (est.optimistic_minutes, est.most_likely_minutes,
                                     est.pessimistic_minutes)
     mode = np.where(kind == FIXED, base.astype(np.float64), mode)
+    shape_row = np.zeros(n, dtype=np.int32)
+    shape_frac = np.zeros(n, dtype=np.float64)
+    for i in np.nonzero(kind >= PERT)[0]:
+        shape_row[i], shape_frac[i] = shape_position(float(low[i]), float(mode[i]), float(high[i]))
     driver_of = np.full(n, -1, dtype=np.int32)
     rho = np.zeros(n, dtype=np.float64)
     for d, driver in enumerate(model.drivers):
@@ -129,7 +139,9 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
             imp_mult.append(imp.multiplier)
         imp_ptr.append(len(imp_task))
     return {
-        "kind": kind, "low": low, "mode": mode, "high": high, "done": done,
+        "kind": kind, "low": low, "mode": mode, "high": high, "shape_row": shape_row,
+        "shape_frac": shape_frac, "done": done,
+        "impacted": np.unique(np.array(imp_task, dtype=np.int32)),
         "started": started & ~complete, "base": base, "driver_of": driver_of, "rho": rho,
         "risk_prob": np.array([r.probability for r in model.risks], dtype=np.float64),
         "imp_ptr": np.array(imp_ptr, dtype=np.int64),

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from altitude.engine.montecarlo._jit import jit, jit_inline
-from altitude.engine.montecarlo.distributions import LEVELS, PERT, PERT_CLASSIC, SHAPES, TRIANGULAR
+from altitude.engine.montecarlo.distributions import LEVELS, PERT, PERT_CLASSIC, TRIANGULAR
 
 F64 = npt.NDArray[np.float64]
 
@@ -58,7 +58,7 @@ def run_stream(key: np.uint64, run: int) -> np.uint64:
 def uniform(stream: np.uint64, slot: int) -> float:
     """Uniform in [0, 1) for ``slot`` of a run (53 random bits)."""
     z = mix64(stream ^ ((np.uint64(slot) + _ONE) * _M2))
-    return float(z >> _S11) * _INV53
+    return float(np.int64(z >> _S11)) * _INV53
 
 
 @jit
@@ -92,20 +92,20 @@ def normal_cdf(z: float) -> float:
 
 
 @jit_inline
-def sample_quantile(kind: int, u: float, low: float, mode: float, high: float,
-                    table_pert: F64, table_classic: F64) -> float:
-    """Quantile of one task's distribution at ``u`` (see :mod:`.distributions`)."""
+def sample_quantile(kind: int, u: float, low: float, mode: float, high: float, i: int,
+                    fs: float, table_pert: F64, table_classic: F64) -> float:
+    """Quantile of one task's distribution at ``u`` (see :mod:`.distributions`);
+    ``i``/``fs``: row and fraction of the shape in the PERT tables (:func:`shape_position`)."""
     span = high - low
     if span <= 0.0:
         return mode
     if kind == TRIANGULAR:
-        if u * span < mode - low:
-            return low + math.sqrt(u * span * (mode - low))
-        return high - math.sqrt((1.0 - u) * span * (high - mode))
+        # branch-free: the side of the mode is random, a branch would mispredict half the time
+        left = u * span < mode - low
+        w = u * (mode - low) if left else (1.0 - u) * (high - mode)
+        r = math.sqrt(w * span)
+        return low + r if left else high - r
     table = table_pert if kind == PERT else table_classic
-    s = (mode - low) / span * (SHAPES - 1)
-    i = min(int(s), SHAPES - 2)
-    fs = s - i
     v = u * (LEVELS - 1)
     j = min(int(v), LEVELS - 2)
     fv = v - j

@@ -95,9 +95,10 @@ def run_chunk(
                  net.link_lag, net.link_elapsed, a["slow"], net.succ_ptr, net.succ_links,
                  net.cal, net.summary, net.ctype, net.coff, net.astart, net.afinish,
                  net.remaining, a["start_floor"], a["status_off"], *packed)
-        unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["done"], a["started"], a["base"],
-                 a["driver_of"], a["rho"], len(plan.model.drivers), a["risk_prob"],
-                 a["imp_ptr"], a["imp_task"], a["imp_add"], a["imp_mult"], a["table_pert"],
+        unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["shape_row"], a["shape_frac"],
+                 a["done"], a["started"], a["base"], a["driver_of"], a["rho"],
+                 len(plan.model.drivers), a["risk_prob"], a["imp_ptr"], a["imp_task"],
+                 a["imp_add"], a["imp_mult"], a["impacted"], a["table_pert"],
                  a["table_classic"], a["countable"])
         tgt_t = (a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal)
         finish = np.zeros((runs, len(plan.target_names)), dtype=np.int64)
