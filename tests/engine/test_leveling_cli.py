@@ -1,0 +1,85 @@
+"""``altitude level`` on a PSPLIB file and on the scheduling engine's JSON network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from altitude.cli import app
+from tests.interop.test_psplib import SMALL
+
+WEEK = {
+    day: [["08:00", "12:00"], ["13:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
+}
+
+
+def network(**extra: object) -> dict[str, object]:
+    return {
+        "start": "2026-01-05T08:00",
+        "calendars": {"std": {"week": WEEK}},
+        "default_calendar": "std",
+        "resources": [{"id": "dev", "capacity": 1}],
+        "tasks": [
+            {"id": "A", "duration_minutes": 960, "demands": {"dev": 1}},
+            {"id": "B", "duration_minutes": 480, "demands": {"dev": 1}, "priority": 100},
+            {"id": "C", "duration_minutes": 480},
+        ],
+        "links": [{"from": "A", "to": "C"}],
+        **extra,
+    }
+
+
+def test_level_psplib_file(tmp_path: Path) -> None:
+    source = tmp_path / "tiny.sm"
+    source.write_text(SMALL, encoding="latin-1")
+    out = tmp_path / "result.json"
+    result = CliRunner().invoke(app, ["level", str(source), "--mode", "exact", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert (data["makespan"], data["status"], data["bound"]) == (5, "optimal", 5)
+    dates = {t["id"]: (t["start"], t["finish"]) for t in data["tasks"]}
+    assert sorted([dates["2"], dates["3"]]) in ([(0, 2), (2, 5)], [(0, 3), (3, 5)])
+
+
+def test_level_json_network_gives_dates_and_reasons(tmp_path: Path) -> None:
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(network()))
+    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert (tasks["A"]["start"], tasks["A"]["finish"]) == ("2026-01-05T08:00", "2026-01-06T17:00")
+    assert (tasks["B"]["start"], tasks["B"]["finish"]) == ("2026-01-07T08:00", "2026-01-07T17:00")
+    assert data["makespan"] == 1440 and data["status"] == "optimal"
+    assert data["delays"] == [
+        {
+            "task": "B",
+            "delay": 960,
+            "predecessor": None,
+            "resource": "dev",
+            "competing_tasks": ["A"],
+        }
+    ]
+    assert data["load_before"]["dev"] == [[0, 480, 2, 1], [480, 960, 1, 1]]
+
+
+def test_level_json_cycle_is_an_error_naming_the_tasks(tmp_path: Path) -> None:
+    source = tmp_path / "net.json"
+    source.write_text(
+        json.dumps(network(links=[{"from": "A", "to": "C"}, {"from": "C", "to": "A"}]))
+    )
+    result = CliRunner().invoke(app, ["level", str(source)])
+    assert result.exit_code != 0
+    assert "A" in result.stderr and "C" in result.stderr and "cycl" in result.stderr
+
+
+def test_level_unknown_resource_names_the_task(tmp_path: Path) -> None:
+    doc = network()
+    doc["tasks"][0]["demands"] = {"ghost": 1}  # type: ignore[index]
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(source)])
+    assert result.exit_code != 0
+    assert "task A" in result.stderr and "ghost" in result.stderr

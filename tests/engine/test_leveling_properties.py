@@ -1,0 +1,197 @@
+"""Property tests: every levelled schedule respects links, constraints and capacities.
+
+The checks here are written independently of the engine (their own link arithmetic, CPM
+pass and load profile), so a bug shared by the solvers and their explainer still fails.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from altitude.engine.leveling import (
+    Activity,
+    CapacityChange,
+    LevelingOptions,
+    LevelingProblem,
+    LevelingResult,
+    LevelingStatus,
+    Link,
+    LinkType,
+    Mode,
+    Resource,
+    level,
+)
+
+FAST = LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.02)
+
+
+@st.composite
+def problems(
+    draw: st.DrawFn, *, varying_capacity: bool = True, within_float: bool | None = None
+) -> LevelingProblem:
+    n_resources = draw(st.integers(1, 3))
+    resources = []
+    for k in range(n_resources):
+        capacity = draw(st.integers(1, 4))
+        changes: tuple[CapacityChange, ...] = ()
+        if varying_capacity and draw(st.booleans()):
+            start = draw(st.integers(1, 8))
+            changes = (
+                CapacityChange(start, draw(st.integers(0, capacity))),
+                CapacityChange(start + draw(st.integers(1, 5)), capacity),
+            )
+        resources.append(Resource(f"R{k}", capacity, changes))
+    n = draw(st.integers(1, 10))
+    activities = []
+    for i in range(n):
+        demands = {r.id: draw(st.integers(1, r.capacity)) for r in resources if draw(st.booleans())}
+        activities.append(
+            Activity(
+                f"T{i}",
+                draw(st.integers(0, 5)),
+                demands,
+                priority=draw(st.sampled_from([500, 500, 100, 900])),
+                splittable=draw(st.booleans()) if varying_capacity else False,
+                earliest_start=draw(st.integers(0, 3)),
+            )
+        )
+    links = []
+    for j in range(1, n):
+        for i in draw(st.sets(st.integers(0, j - 1), max_size=2)):
+            links.append(
+                Link(
+                    f"T{i}",
+                    f"T{j}",
+                    draw(st.sampled_from(list(LinkType))),
+                    draw(st.integers(-2, 3)),
+                )
+            )
+    wf = draw(st.booleans()) if within_float is None else within_float
+    return LevelingProblem(tuple(activities), tuple(resources), tuple(links), within_float=wf)
+
+
+def link_ok(link: Link, dates: dict[str, tuple[int, int]]) -> bool:
+    (ps, pf), (ss, sf) = dates[link.predecessor], dates[link.successor]
+    if link.type is LinkType.FINISH_TO_START:
+        return ss >= pf + link.lag
+    if link.type is LinkType.START_TO_START:
+        return ss >= ps + link.lag
+    if link.type is LinkType.FINISH_TO_FINISH:
+        return sf >= pf + link.lag
+    return sf >= ps + link.lag
+
+
+def capacity(resource: Resource, t: int) -> int:
+    value = resource.capacity
+    for change in resource.changes:
+        if change.start <= t:
+            value = change.capacity
+    return value
+
+
+def overloaded_periods(problem: LevelingProblem, result: LevelingResult) -> set[tuple[str, int]]:
+    """(resource, period) pairs over capacity, computed from the task pieces alone."""
+    load: dict[tuple[str, int], int] = {}
+    for activity in problem.activities:
+        dates = result.task(activity.id)
+        for a, b in dates.pieces:
+            for t in range(a, b):
+                for r, q in activity.demands.items():
+                    load[(r, t)] = load.get((r, t), 0) + q
+    by_id = {r.id: r for r in problem.resources}
+    return {(r, t) for (r, t), v in load.items() if v > capacity(by_id[r], t)}
+
+
+def cpm_finish(problem: LevelingProblem) -> tuple[int, dict[str, int]]:
+    """Resource-free early starts by repeated relaxation (independent of the engine)."""
+    start = {a.id: a.earliest_start for a in problem.activities}
+    duration = {a.id: a.duration for a in problem.activities}
+    for _ in range(len(problem.activities) + 1):
+        for link in problem.links:
+            p, s = link.predecessor, link.successor
+            bound = {
+                LinkType.FINISH_TO_START: start[p] + duration[p] + link.lag,
+                LinkType.START_TO_START: start[p] + link.lag,
+                LinkType.FINISH_TO_FINISH: start[p] + duration[p] + link.lag - duration[s],
+                LinkType.START_TO_FINISH: start[p] + link.lag - duration[s],
+            }[link.type]
+            start[s] = max(start[s], bound)
+    return max((start[a] + duration[a] for a in start), default=0), start
+
+
+def check(problem: LevelingProblem, result: LevelingResult) -> None:
+    dates = {t.id: (t.start, t.finish) for t in result.tasks}
+    by_id = {a.id: a for a in problem.activities}
+    for link in problem.links:
+        assert link_ok(link, dates), link
+    for task in result.tasks:
+        activity = by_id[task.id]
+        assert task.start >= activity.earliest_start
+        assert sum(b - a for a, b in task.pieces) == activity.duration
+        if task.pieces:
+            assert (task.pieces[0][0], task.pieces[-1][1]) == (task.start, task.finish)
+            if not activity.splittable:
+                assert len(task.pieces) == 1
+        else:
+            assert task.finish == task.start
+    over = overloaded_periods(problem, result)
+    reported = {(o.resource, t) for o in result.overallocations for t in range(o.start, o.end)}
+    assert over == reported
+    assert (result.status is LevelingStatus.INFEASIBLE) == bool(over)
+    assert result.bound <= result.makespan
+    assert result.makespan == max((t.finish for t in result.tasks), default=0)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(within_float=False))
+def test_heuristic_schedule_respects_links_and_capacities(problem: LevelingProblem) -> None:
+    result = level(problem, FAST)
+    check(problem, result)
+    # Without deadlines every task fits somewhere: nothing stays over-allocated
+    # (unless a demand exceeds the capacity a resource ever has after its last change).
+    if all(
+        all(
+            q <= capacity(r, 10**6)
+            for r in problem.resources
+            for rid, q in a.demands.items()
+            if rid == r.id
+        )
+        for a in problem.activities
+    ):
+        assert result.overallocations == ()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(within_float=True))
+def test_within_float_never_moves_the_finish(problem: LevelingProblem) -> None:
+    result = level(problem, FAST)
+    check(problem, result)
+    finish, early = cpm_finish(problem)
+    assert result.makespan <= finish
+    for task in result.tasks:
+        assert task.early_start == early[task.id]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(varying_capacity=False, within_float=False))
+def test_exact_mode_is_never_worse_and_proves_what_it_claims(problem: LevelingProblem) -> None:
+    heuristic = level(problem, FAST)
+    exact = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=2.0))
+    check(problem, exact)
+    assert exact.makespan <= heuristic.makespan
+    assert (
+        exact.bound >= max(heuristic.bound, cpm_finish(problem)[0])
+        or exact.status is LevelingStatus.OPTIMAL
+    )
+    if heuristic.status is LevelingStatus.OPTIMAL:
+        assert exact.makespan == heuristic.makespan
+    if exact.status is LevelingStatus.OPTIMAL:
+        assert exact.bound == exact.makespan
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems(), st.integers(0, 3))
+def test_levelling_is_deterministic_for_a_seed(problem: LevelingProblem, seed: int) -> None:
+    options = LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.0, seed=seed)
+    assert level(problem, options).tasks == level(problem, options).tasks
