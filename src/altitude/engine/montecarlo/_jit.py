@@ -8,10 +8,11 @@ run as plain Python: identical results, only slower (fine for small tests).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_njit: Any
 try:  # pragma: no cover - whichever branch the machine has
     from numba import njit as _njit
 
@@ -19,6 +20,11 @@ try:  # pragma: no cover - whichever branch the machine has
 except ImportError:  # pragma: no cover
     _njit = None
     HAVE_NUMBA = False
+
+if TYPE_CHECKING or not HAVE_NUMBA:
+    prange = range
+else:  # pragma: no cover
+    from numba import prange
 
 
 def jit(func: F) -> F:
@@ -42,7 +48,4 @@ def jit_parallel(func: F) -> F:
     return cast(F, _njit(cache=True, nogil=True, parallel=True)(func))
 
 
-if HAVE_NUMBA:  # pragma: no cover
-    from numba import prange
-else:  # pragma: no cover
-    prange = range
+__all__ = ["HAVE_NUMBA", "jit", "jit_inline", "jit_parallel", "prange"]

@@ -114,8 +114,8 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
     mode = np.where(kind == FIXED, base.astype(np.float64), mode)
     shape_row = np.zeros(n, dtype=np.int32)
     shape_frac = np.zeros(n, dtype=np.float64)
-    for i in np.nonzero(kind >= PERT)[0]:
-        shape_row[i], shape_frac[i] = shape_position(float(low[i]), float(mode[i]), float(high[i]))
+    for j in np.nonzero(kind >= PERT)[0].tolist():
+        shape_row[j], shape_frac[j] = shape_position(float(low[j]), float(mode[j]), float(high[j]))
     driver_of = np.full(n, -1, dtype=np.int32)
     rho = np.zeros(n, dtype=np.float64)
     for d, driver in enumerate(model.drivers):

@@ -111,7 +111,7 @@ def sample_quantile(kind: int, u: float, low: float, mode: float, high: float, i
     fv = v - j
     q0 = table[i, j] + (table[i, j + 1] - table[i, j]) * fv
     q1 = table[i + 1, j] + (table[i + 1, j + 1] - table[i + 1, j]) * fv
-    return low + span * (q0 + (q1 - q0) * fs)
+    return float(low + span * (q0 + (q1 - q0) * fs))
 
 
 __all__ = ["PERT_CLASSIC", "key_from_seed", "mix64", "normal_cdf", "normal_ppf", "run_stream",
