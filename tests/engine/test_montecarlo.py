@@ -289,7 +289,7 @@ def test_fast_forward_pass_equals_the_engine_pass_on_random_networks() -> None:
                        a["status_off"], np.full(size, k.NONE, dtype=np.int64), *packed,
                        es1, ef1, drv, err)
         forward(net.order, net.pred_ptr, net.link_from, net.link_type, net.link_lag,
-                net.link_elapsed, a["slow"], net.duration, net.cal, net.ctype, net.coff,
+                net.link_elapsed, a["slow"], a["plain"], net.duration, net.cal, net.ctype, net.coff,
                 net.astart, net.afinish, net.remaining, a["start_floor"], a["status_off"],
                 *packed, es2, ef2, drv2, err)
         assert np.array_equal(es1, es2) and np.array_equal(ef1, ef2), case

@@ -116,7 +116,7 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     program finish - ``ref_finish``; ``s_f`` = [sum f, sum f*f].  ``risk_n``/``risk_f``:
     occurrences and sum of ``f`` when the risk occurred.
     """
-    (order, pred_ptr, link_from, link_to, link_type, link_lag, link_elapsed, slow, succ_ptr,
+    (order, pred_ptr, link_from, link_to, link_type, link_lag, link_elapsed, slow, plain, succ_ptr,
      succ_links, cal, summary, ctype, coff, astart, afinish, remaining0, start_floor,
      status_off, cal_ptr, cs, ce, cc) = net
     (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
@@ -145,7 +145,7 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
                    driver_of, rho, n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult,
                    impacted, table_pert, table_classic, base, zdrv, occurred, x, add, duration,
                    remaining)
-        forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, duration,
+        forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, plain, duration,
                 cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
                 cal_ptr, cs, ce, cc, es, ef, drv, err)
         end = NONE

@@ -26,18 +26,35 @@ B = npt.NDArray[np.bool_]
 @jit
 def forward(
     order: I32, pred_ptr: I64, link_from: I32, link_type: I8, link_lag: I64, link_elapsed: B,
-    slow: B, duration: I64, cal: I16, ctype: I8, coff: I64, astart: I64, afinish: I64,
-    remaining: I64, start_floor: I64, status_off: I64,
+    slow: B, plain: B, duration: I64, cal: I16, ctype: I8, coff: I64, astart: I64,
+    afinish: I64, remaining: I64, start_floor: I64, status_off: I64,
     cal_ptr: I64, cs: I64, ce: I64, cc: I64, es: I64, ef: I64, drv: I64, err: I64,
 ) -> None:
     """Early dates; ``drv[v]``: the link that set ``v``'s start (-1: none, a constraint,
-    the status date or progress), from which the driving path is walked back."""
+    the status date or progress), from which the driving path is walked back.
+
+    ``plain[v]``: no constraint, no progress, no status date, not a summary and only
+    same-calendar working-lag links in: the branch-free path (most tasks).
+    """
     for idx in range(len(order)):
         v = order[idx]
         c = cal[v]
         d = duration[v]
         lo = pred_ptr[v]
         hi = pred_ptr[v + 1]
+        if plain[v]:
+            s = start_floor[c]
+            dk = -1
+            for k in range(lo, hi):
+                p = link_from[k]
+                t = link_type[k]
+                cand = (ef[p] if (t == 0 or t == 2) else es[p]) + link_lag[k] - (d if t >= 2 else 0)
+                dk = k if cand > s else dk
+                s = max(s, cand)
+            es[v] = s
+            ef[v] = s + d
+            drv[v] = dk
+            continue
         if hi > lo and link_type[lo] == ROLLUP:
             s = INF
             f = -INF

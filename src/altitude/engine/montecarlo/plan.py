@@ -208,7 +208,12 @@ def prepare(
     status = (np.full(len(net.calendars), k.NONE, dtype=np.int64)
               if net.status_instant is None else _per_calendar(net, net.status_instant))
     slow = net.link_elapsed | (net.cal[net.link_from] != net.cal[net.link_to])
+    slow_in = np.zeros(net.size, dtype=np.bool_)
+    slow_in[net.link_to[slow | (net.link_type == 4)]] = True
+    plain = (~net.summary & (net.ctype == 0) & (net.remaining < 0) & (net.afinish == k.NONE)
+             & (net.astart == k.NONE) & ~slow_in & (net.status_instant is None))
     arrays.update(start_floor=floor, status_off=status, slow=np.ascontiguousarray(slow),
+                  plain=np.ascontiguousarray(plain),
                   table_pert=quantile_table(PERT), table_classic=quantile_table(PERT_CLASSIC))
     wt = net.calendars[net.default_cal]
     ef_inst = cpm.offsets_to_instants(net, det.early_finish, True)

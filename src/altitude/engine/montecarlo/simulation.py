@@ -92,7 +92,7 @@ def run_chunk(
     while True:
         packed = pack_calendars(net)
         net_t = (net.order, net.pred_ptr, net.link_from, net.link_to, net.link_type,
-                 net.link_lag, net.link_elapsed, a["slow"], net.succ_ptr, net.succ_links,
+                 net.link_lag, net.link_elapsed, a["slow"], a["plain"], net.succ_ptr, net.succ_links,
                  net.cal, net.summary, net.ctype, net.coff, net.astart, net.afinish,
                  net.remaining, a["start_floor"], a["status_off"], *packed)
         unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["shape_row"], a["shape_frac"],
