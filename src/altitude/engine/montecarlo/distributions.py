@@ -149,7 +149,7 @@ def _shape_params(kind: int, mode: F64) -> tuple[F64, F64]:
 
 
 @functools.lru_cache(maxsize=4)
-def quantile_table(kind: int) -> F64:
+def quantile_table(kind: int) -> npt.NDArray[np.float32]:
     """Standardised quantiles Q[shape, level] of a PERT family on [0, 1] (read-only)."""
     mode = np.linspace(0.0, 1.0, SHAPES)[:, None]
     alpha, beta = _shape_params(kind, mode)
@@ -169,8 +169,10 @@ def quantile_table(kind: int) -> F64:
         table[i] = np.interp(levels, cdf[i], x[0])
     table[:, 0] = 0.0
     table[:, -1] = 1.0
-    table.setflags(write=False)
-    return table
+    # float32 halves the table (2 MB): it stays in cache; 7 digits are far finer than a minute
+    out = table.astype(np.float32)
+    out.setflags(write=False)
+    return out
 
 
 def shape_position(low: float, mode: float, high: float) -> tuple[int, float]:
@@ -199,6 +201,7 @@ def quantile(kind: int, u: F64, low: float, mode: float, high: float) -> F64:
     v = u * (LEVELS - 1)
     j = np.minimum(v.astype(np.int64), LEVELS - 2)
     fv = v - j
-    q0 = table[i, j] + (table[i, j + 1] - table[i, j]) * fv
-    q1 = table[i + 1, j] + (table[i + 1, j + 1] - table[i + 1, j]) * fv
+    t = table.astype(np.float64)
+    q0 = t[i, j] + (t[i, j + 1] - t[i, j]) * fv
+    q1 = t[i + 1, j] + (t[i + 1, j + 1] - t[i + 1, j]) * fv
     return np.asarray(low + span * (q0 + (q1 - q0) * fs), dtype=np.float64)

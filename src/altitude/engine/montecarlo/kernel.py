@@ -36,6 +36,7 @@ I32 = npt.NDArray[np.int32]
 I16 = npt.NDArray[np.int16]
 I8 = npt.NDArray[np.int8]
 F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
 B = npt.NDArray[np.bool_]
 
 
@@ -44,7 +45,7 @@ def sample_run(
     stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, shape_row: I32,
     shape_frac: F64, done: I64, started: B, driver_of: I32, rho: F64, n_drivers: int,
     risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
-    impacted: I32, table_pert: F64, table_classic: F64, base: I64,
+    impacted: I32, table_pert: F32, table_classic: F32, base: I64,
     zdrv: F64, occurred: B, x: F64, add: F64, duration: I64, remaining: I64,
 ) -> None:
     """Durations of one run into ``duration`` (and ``remaining`` for started tasks).

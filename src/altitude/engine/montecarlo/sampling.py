@@ -22,6 +22,7 @@ from altitude.engine.montecarlo._jit import jit, jit_inline
 from altitude.engine.montecarlo.distributions import LEVELS, PERT, PERT_CLASSIC, TRIANGULAR
 
 F64 = npt.NDArray[np.float64]
+F32 = npt.NDArray[np.float32]
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -93,7 +94,7 @@ def normal_cdf(z: float) -> float:
 
 @jit_inline
 def sample_quantile(kind: int, u: float, low: float, mode: float, high: float, i: int,
-                    fs: float, table_pert: F64, table_classic: F64) -> float:
+                    fs: float, table_pert: F32, table_classic: F32) -> float:
     """Quantile of one task's distribution at ``u`` (see :mod:`.distributions`);
     ``i``/``fs``: row and fraction of the shape in the PERT tables (:func:`shape_position`)."""
     span = high - low
@@ -109,8 +110,12 @@ def sample_quantile(kind: int, u: float, low: float, mode: float, high: float, i
     v = u * (LEVELS - 1)
     j = min(int(v), LEVELS - 2)
     fv = v - j
-    q0 = table[i, j] + (table[i, j + 1] - table[i, j]) * fv
-    q1 = table[i + 1, j] + (table[i + 1, j + 1] - table[i + 1, j]) * fv
+    t00 = float(table[i, j])
+    t01 = float(table[i, j + 1])
+    t10 = float(table[i + 1, j])
+    t11 = float(table[i + 1, j + 1])
+    q0 = t00 + (t01 - t00) * fv
+    q1 = t10 + (t11 - t10) * fv
     return float(low + span * (q0 + (q1 - q0) * fs))
 
 
