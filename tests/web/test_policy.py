@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from altitude.config.api import api
 from altitude.core.models import Role
-from altitude.core.policy import ROUTES, RULES, Action, Resource, role_on
+from altitude.core.policy import ACTIONS, CRUD, ROUTES, RULES, Resource, role_on
 from tests.personas import Demo
 
 
@@ -46,10 +46,13 @@ def test_every_route_row_points_to_a_rule() -> None:
             assert row in RULES, name
 
 
-def test_every_resource_has_all_actions() -> None:
+def test_every_resource_has_a_row_for_each_of_its_actions() -> None:
+    assert set(ACTIONS) == set(Resource)
+    expected = {(resource, action) for resource, actions in ACTIONS.items() for action in actions}
+    assert set(RULES) == expected
     for resource in Resource:
-        for action in Action:
-            assert (resource, action) in RULES
+        if resource is not Resource.SCHEDULE:
+            assert ACTIONS[resource] >= CRUD, resource
 
 
 @pytest.mark.django_db

@@ -8,13 +8,15 @@ import altitude
 from altitude.accounts.auth import API_AUTH
 from altitude.core.api import install_error_handlers
 from altitude.delivery.api import router as delivery_router
+from altitude.delivery.planning_api import router as planning_router
+from altitude.resources.api import router as resources_router
 from altitude.strategy.api import router as strategy_router
 
 api = NinjaAPI(
     title="Altitude API",
     version="1",
     description=(
-        "Programs, projects and portfolios. Authenticate with the browser session (CSRF token "
+        "Portfolios, programs, projects and their plans (tasks, dependencies, calendars, baselines, resources, assignments, schedules). Authenticate with the browser session (CSRF token "
         "required for writes) or `Authorization: Bearer alt_...` (create one with "
         "`altitude manage create_api_token USER`). Updates need the version you edited, as an "
         "`If-Match` header or a `version` field: a stale one answers 409, a missing one 428."
@@ -26,6 +28,8 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", strategy_router)
 api.add_router("", delivery_router)
+api.add_router("", planning_router)
+api.add_router("", resources_router)
 
 
 class MeOut(Schema):

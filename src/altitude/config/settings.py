@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "altitude.accounts",
     "altitude.strategy",
     "altitude.delivery",
+    "altitude.resources",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,13 @@ class Resource(StrEnum):
     OBJECTIVE = "objective"
     PROGRAM = "program"
     PROJECT = "project"
+    TASK = "task"
+    DEPENDENCY = "dependency"
+    CALENDAR = "calendar"
+    BASELINE = "baseline"
+    RESOURCE = "resource"
+    ASSIGNMENT = "assignment"
+    SCHEDULE = "schedule"
 
 
 class Action(StrEnum):
@@ -41,14 +48,33 @@ class Action(StrEnum):
     CREATE = "create"
     CHANGE = "change"
     DELETE = "delete"
+    PROGRESS = "update progress of"
+    RESCHEDULE = "reschedule"
+
+
+CRUD = frozenset({Action.VIEW, Action.CREATE, Action.CHANGE, Action.DELETE})
+
+# Which actions exist on each resource; RULES has a row for exactly these pairs.
+ACTIONS: dict[Resource, frozenset[Action]] = {
+    **{r: CRUD for r in Resource},
+    Resource.TASK: CRUD | {Action.PROGRESS},
+    Resource.SCHEDULE: frozenset({Action.VIEW, Action.RESCHEDULE}),
+}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """``on``: whose role counts (the object itself, its parent scope, or global staff only)."""
+    """``on``: whose role counts (the object itself, its parent scope, or global staff only).
 
-    on: Literal["self", "parent", "global"]
+    ``on="seen"``: anyone who sees the scope (the service found it among the user's visible
+    ones, e.g. a portfolio's shared calendars for a member of one of its projects).
+    ``assigned_only``: below manager, the role counts only for users assigned to the object
+    (a member updates the progress of their own tasks).
+    """
+
+    on: Literal["self", "parent", "global", "seen"]
     role: Role | None = None
+    assigned_only: bool = False
 
 
 RULES: dict[tuple[Resource, Action], Rule] = {
@@ -68,6 +94,39 @@ RULES: dict[tuple[Resource, Action], Rule] = {
     (Resource.PROJECT, Action.CREATE): Rule("parent", Role.MANAGER),
     (Resource.PROJECT, Action.CHANGE): Rule("self", Role.MANAGER),
     (Resource.PROJECT, Action.DELETE): Rule("parent", Role.MANAGER),
+    # Planning objects: the scope passed is the project (program, portfolio) that owns them.
+    (Resource.TASK, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.TASK, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.TASK, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.TASK, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.TASK, Action.PROGRESS): Rule("self", Role.MEMBER, assigned_only=True),
+    # A link's scope: its project; the program for links across its projects; both
+    # programs (or portfolios) for links across them (the service checks each).
+    (Resource.DEPENDENCY, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.DEPENDENCY, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.DEPENDENCY, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.DEPENDENCY, Action.DELETE): Rule("self", Role.MANAGER),
+    # Calendars: the portfolio's (shared) or the project's (project-specific).
+    (Resource.CALENDAR, Action.VIEW): Rule("seen"),
+    (Resource.CALENDAR, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.CALENDAR, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.CALENDAR, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.BASELINE, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.BASELINE, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.BASELINE, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.BASELINE, Action.DELETE): Rule("self", Role.MANAGER),
+    # The resource pool belongs to the portfolio.
+    (Resource.RESOURCE, Action.VIEW): Rule("seen"),
+    (Resource.RESOURCE, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.RESOURCE, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.RESOURCE, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.ASSIGNMENT, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.ASSIGNMENT, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.ASSIGNMENT, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.ASSIGNMENT, Action.DELETE): Rule("self", Role.MANAGER),
+    # The schedule of a project or of a whole program.
+    (Resource.SCHEDULE, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.SCHEDULE, Action.RESCHEDULE): Rule("self", Role.MANAGER),
 }
 
 PUBLIC = "public"
@@ -103,6 +162,44 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:create_project": (Resource.PROJECT, Action.CREATE),
     "api:update_project": (Resource.PROJECT, Action.CHANGE),
     "api:delete_project": (Resource.PROJECT, Action.DELETE),
+    # planning API
+    "api:list_tasks": (Resource.TASK, Action.VIEW),
+    "api:get_task": (Resource.TASK, Action.VIEW),
+    "api:task_history": (Resource.TASK, Action.VIEW),
+    "api:create_task": (Resource.TASK, Action.CREATE),
+    "api:update_task": (Resource.TASK, Action.CHANGE),
+    "api:move_task": (Resource.TASK, Action.CHANGE),
+    "api:bulk_update_tasks": (Resource.TASK, Action.CHANGE),
+    "api:update_progress": (Resource.TASK, Action.PROGRESS),
+    "api:delete_task": (Resource.TASK, Action.DELETE),
+    "api:list_dependencies": (Resource.DEPENDENCY, Action.VIEW),
+    "api:get_dependency": (Resource.DEPENDENCY, Action.VIEW),
+    "api:create_dependency": (Resource.DEPENDENCY, Action.CREATE),
+    "api:update_dependency": (Resource.DEPENDENCY, Action.CHANGE),
+    "api:delete_dependency": (Resource.DEPENDENCY, Action.DELETE),
+    "api:list_calendars": (Resource.CALENDAR, Action.VIEW),
+    "api:get_calendar": (Resource.CALENDAR, Action.VIEW),
+    "api:create_calendar": (Resource.CALENDAR, Action.CREATE),
+    "api:update_calendar": (Resource.CALENDAR, Action.CHANGE),
+    "api:delete_calendar": (Resource.CALENDAR, Action.DELETE),
+    "api:list_baselines": (Resource.BASELINE, Action.VIEW),
+    "api:create_baseline": (Resource.BASELINE, Action.CREATE),
+    "api:baseline_variance": (Resource.BASELINE, Action.VIEW),
+    "api:delete_baseline": (Resource.BASELINE, Action.DELETE),
+    "api:list_resources": (Resource.RESOURCE, Action.VIEW),
+    "api:get_resource": (Resource.RESOURCE, Action.VIEW),
+    "api:create_resource": (Resource.RESOURCE, Action.CREATE),
+    "api:update_resource": (Resource.RESOURCE, Action.CHANGE),
+    "api:delete_resource": (Resource.RESOURCE, Action.DELETE),
+    "api:list_assignments": (Resource.ASSIGNMENT, Action.VIEW),
+    "api:get_assignment": (Resource.ASSIGNMENT, Action.VIEW),
+    "api:create_assignment": (Resource.ASSIGNMENT, Action.CREATE),
+    "api:update_assignment": (Resource.ASSIGNMENT, Action.CHANGE),
+    "api:delete_assignment": (Resource.ASSIGNMENT, Action.DELETE),
+    "api:reschedule_project": (Resource.SCHEDULE, Action.RESCHEDULE),
+    "api:reschedule_program": (Resource.SCHEDULE, Action.RESCHEDULE),
+    "api:project_schedule": (Resource.SCHEDULE, Action.VIEW),
+    "api:program_schedule": (Resource.SCHEDULE, Action.VIEW),
     "api:me": SIGNED_IN,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -145,15 +242,20 @@ def role_on(user: AnyUser, scope: Scoped) -> Role | None:
 
 
 def authorize(user: AnyUser, resource: Resource, action: Action, obj: Scoped | None = None,
-              *, parent: Scoped | None = None, label: str | None = None) -> None:
+              *, parent: Scoped | None = None, label: str | None = None, assigned: bool = False) -> None:
     """Raise ``NotFound``/``PermissionDenied`` unless the policy table allows the action.
 
     For ``CREATE`` pass ``parent`` (the scope the new object goes into); for the
     other actions pass ``obj``. Seeing an object at all needs at least a viewer role
-    on it, otherwise it is reported as missing.
+    on it, otherwise it is reported as missing. ``assigned``: the user is assigned to
+    the object (counts for ``assigned_only`` rules).
     """
     rule = RULES[(resource, action)]
     what = label or resource.value
+    if rule.on == "seen":
+        if not user.is_authenticated:
+            raise NotFound(f"No {what} with that id.")
+        return
     if obj is not None and role_on(user, obj) is None:
         raise NotFound(f"No {what} with that id.")
     if is_global_staff(user):
@@ -162,6 +264,23 @@ def authorize(user: AnyUser, resource: Resource, action: Action, obj: Scoped | N
         raise PermissionDenied(f"Only administrators and the PMO may {action.value} a {what}.")
     target = obj if rule.on == "self" else (parent if obj is None else obj.parent_scope())
     role = role_on(user, target) if target is not None else None
+    if rule.assigned_only and role is not None and role < Role.MANAGER and not assigned:
+        raise PermissionDenied(f"Only the project's managers and the people assigned to this {what} may {action.value} it.")
     if role is None or rule.role is None or role < rule.role:
         needed = rule.role.label.lower() if rule.role else "administrator"
         raise PermissionDenied(f"You need the {needed} role to {action.value} this {what}.")
+
+
+def authorize_visible(user: AnyUser, resource: Resource, action: Action, scope: Scoped, *,
+                      label: str | None = None, assigned: bool = False) -> None:
+    """``authorize`` for an object the service already found visible to the user.
+
+    The user may see it through another scope (a project member sees the portfolio's
+    shared calendars), so a missing role on ``scope`` means 403, not 404.
+    """
+    try:
+        authorize(user, resource, action, scope, label=label, assigned=assigned)
+    except NotFound as exc:
+        needed = RULES[(resource, action)].role
+        role = needed.label.lower() if needed else "administrator"
+        raise PermissionDenied(f"You need the {role} role to {action.value} this {label or resource.value}.") from exc

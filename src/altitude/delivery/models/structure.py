@@ -1,4 +1,4 @@
-"""Programs and projects: where strategy becomes delivered change."""
+"""Programs, projects and memberships: where strategy becomes delivered change."""
 
 from __future__ import annotations
 
@@ -108,6 +108,13 @@ class Project(VersionedModel):
     )
     start_date = models.DateField(null=True, blank=True)
     finish_date = models.DateField(null=True, blank=True)
+    calendar = models.ForeignKey(
+        "delivery.Calendar", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The project's default calendar; tasks without their own calendar use it.",
+    )
+    status_date = models.DateField(
+        null=True, blank=True, help_text="The date progress was last reported as of; rescheduling uses it.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,91 @@
+"""``/api/v1/resources`` and ``/api/v1/assignments``: parse, call one service, return."""
+
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from altitude.core.api import expected_version
+from altitude.resources import services
+from altitude.resources.models import Assignment, Resource, ResourceKind
+from altitude.resources.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentPatch,
+    ResourceIn,
+    ResourceOut,
+    ResourcePatch,
+)
+
+router = Router(tags=["resources"])
+
+
+class ResourceFilters(Schema):
+    q: str | None = None
+    portfolio: int | None = None
+    kind: ResourceKind | None = None
+
+
+@router.get("/resources", response=list[ResourceOut])
+@paginate(PageNumberPagination)
+def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> object:
+    qs = services.visible_resources(request.user).order_by("portfolio_id", "name")
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q)
+    if filters.portfolio:
+        qs = qs.filter(portfolio_id=filters.portfolio)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return qs
+
+
+@router.get("/resources/{resource_id}", response=ResourceOut)
+def get_resource(request: HttpRequest, resource_id: int) -> Resource:
+    return services.get_resource(request.user, resource_id)
+
+
+@router.post("/resources", response={201: ResourceOut})
+def create_resource(request: HttpRequest, payload: ResourceIn) -> Resource:
+    return services.create_resource(request.user, payload.dict())
+
+
+@router.patch("/resources/{resource_id}", response=ResourceOut)
+def update_resource(request: HttpRequest, resource_id: int, payload: ResourcePatch) -> Resource:
+    changes = payload.dict(exclude_unset=True)
+    version = expected_version(request, changes.pop("version", None))
+    return services.update_resource(request.user, resource_id, version, changes)
+
+
+@router.delete("/resources/{resource_id}", response={204: None})
+def delete_resource(request: HttpRequest, resource_id: int) -> HttpResponse:
+    services.delete_resource(request.user, resource_id)
+    return HttpResponse(status=204)
+
+
+@router.get("/projects/{project_id}/assignments", response=list[AssignmentOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_assignments(request: HttpRequest, project_id: int) -> object:
+    return services.list_assignments(request.user, project_id)
+
+
+@router.get("/assignments/{assignment_id}", response=AssignmentOut)
+def get_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    return services.get_assignment(request.user, assignment_id)
+
+
+@router.post("/assignments", response={201: AssignmentOut})
+def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Assignment:
+    return services.create_assignment(request.user, payload.dict())
+
+
+@router.patch("/assignments/{assignment_id}", response=AssignmentOut)
+def update_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentPatch) -> Assignment:
+    changes = payload.dict(exclude_unset=True)
+    version = expected_version(request, changes.pop("version", None))
+    return services.update_assignment(request.user, assignment_id, version, changes)
+
+
+@router.delete("/assignments/{assignment_id}", response={204: None})
+def delete_assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    services.delete_assignment(request.user, assignment_id)
+    return HttpResponse(status=204)

@@ -1,0 +1,85 @@
+"""Resources (people, equipment, material, cost) and their assignments to tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from altitude.core.models import VersionedModel
+from altitude.strategy.models import Portfolio
+
+
+class ResourceKind(models.TextChoices):
+    PERSON = "person", "Person"
+    EQUIPMENT = "equipment", "Equipment"
+    MATERIAL = "material", "Material"
+    COST = "cost", "Cost"
+
+
+class Resource(VersionedModel):
+    """A member of the portfolio's resource pool; ``max_units`` 1.0 is one full-time unit."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.PROTECT, related_name="resources")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices, default=ResourceKind.PERSON)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources",
+        help_text="The person's account: assigned people update the progress of their tasks.",
+    )
+    max_units = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))],
+    )
+    calendar = models.ForeignKey(
+        "delivery.Calendar", null=True, blank=True, on_delete=models.PROTECT, related_name="resources",
+    )
+    cost_rate = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))],
+        help_text="Cost per working hour.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["portfolio", "name"]
+        constraints = [models.UniqueConstraint(fields=["portfolio", "name"], name="uniq_resource_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.calendar_id and self.calendar and self.calendar.portfolio_id != self.portfolio_id:
+            raise ValidationError({"calendar_id": "The calendar belongs to another portfolio."})
+
+
+class Assignment(VersionedModel):
+    """``resource`` works on ``task`` at ``units`` (1.0 = full time) for ``work_minutes``."""
+
+    task = models.ForeignKey("delivery.Task", on_delete=models.CASCADE, related_name="assignments")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="assignments")
+    units = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    work_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Planned work; empty: the task's duration times the units.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "resource"]
+        constraints = [models.UniqueConstraint(fields=["task", "resource"], name="uniq_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} on {self.task_id}"
+
+    def planned_work(self, duration_minutes: int) -> int:
+        if self.work_minutes is not None:
+            return self.work_minutes
+        return round(duration_minutes * self.units)
+
+    def clean(self) -> None:
+        if self.task_id and self.resource_id and self.task.project.portfolio_id != self.resource.portfolio_id:
+            raise ValidationError({"resource_id": "The resource belongs to another portfolio's pool."})

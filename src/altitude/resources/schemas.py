@@ -1,0 +1,71 @@
+"""API shapes of resources and assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from altitude.resources.models import ResourceKind
+
+VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
+
+
+class ResourceIn(Schema):
+    portfolio_id: int
+    name: str = Field(min_length=1, max_length=200)
+    kind: ResourceKind = ResourceKind.PERSON
+    user_id: int | None = None
+    max_units: Decimal = Field(Decimal("1"), ge=0, max_digits=6, decimal_places=2)
+    calendar_id: int | None = None
+    cost_rate: Decimal = Field(Decimal("0"), ge=0, max_digits=12, decimal_places=2)
+
+
+class ResourcePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: ResourceKind | None = None
+    user_id: int | None = None
+    max_units: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
+    calendar_id: int | None = None
+    cost_rate: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    version: int | None = VERSION
+
+
+class ResourceOut(Schema):
+    id: int
+    portfolio_id: int
+    name: str
+    kind: ResourceKind
+    user_id: int | None
+    max_units: Decimal
+    calendar_id: int | None
+    cost_rate: Decimal
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssignmentIn(Schema):
+    task_id: int
+    resource_id: int
+    units: Decimal = Field(Decimal("1"), gt=0, max_digits=6, decimal_places=2)
+    work_minutes: int | None = Field(None, ge=0)
+
+
+class AssignmentPatch(Schema):
+    units: Decimal | None = Field(None, gt=0, max_digits=6, decimal_places=2)
+    work_minutes: int | None = Field(None, ge=0)
+    version: int | None = VERSION
+
+
+class AssignmentOut(Schema):
+    id: int
+    task_id: int
+    resource_id: int
+    units: Decimal
+    work_minutes: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,111 @@
+"""The portfolio's resource pool and assignments of resources to tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from altitude.accounts.models import User
+from altitude.core.errors import InvalidInput, NotFound
+from altitude.core.policy import Action, AnyUser, authorize, authorize_visible
+from altitude.core.policy import Resource as Res
+from altitude.core.services import delete_checked, update_versioned, validate_and_save
+from altitude.delivery.models import Calendar, Task
+from altitude.delivery.services import get_project, visible_projects
+from altitude.resources.models import Assignment, Resource
+from altitude.strategy.services import visible_portfolios
+
+RESOURCE_FIELDS = frozenset({"name", "kind", "user_id", "max_units", "calendar_id", "cost_rate"})
+ASSIGNMENT_FIELDS = frozenset({"units", "work_minutes"})
+
+
+def visible_resources(user: AnyUser) -> QuerySet[Resource]:
+    return Resource.objects.filter(portfolio__in=visible_portfolios(user)).select_related("portfolio")
+
+
+def get_resource(user: AnyUser, resource_id: int) -> Resource:
+    resource = visible_resources(user).filter(pk=resource_id).first()
+    if resource is None:
+        raise NotFound("No resource with that id.")
+    return resource
+
+
+def _check_refs(portfolio_id: int, values: Mapping[str, Any]) -> None:
+    user_id = values.get("user_id")
+    if user_id is not None and not User.objects.filter(pk=user_id, is_active=True).exists():
+        raise InvalidInput(f"user_id: no active user with id {user_id}.", field="user_id")
+    calendar_id = values.get("calendar_id")
+    if calendar_id is not None and not Calendar.objects.filter(pk=calendar_id, portfolio_id=portfolio_id, project__isnull=True).exists():
+        raise InvalidInput(f"calendar_id: no shared calendar {calendar_id} in this portfolio.", field="calendar_id")
+
+
+def create_resource(user: AnyUser, fields: Mapping[str, Any]) -> Resource:
+    portfolio = visible_portfolios(user).filter(pk=int(fields.get("portfolio_id") or 0)).first()
+    if portfolio is None:
+        raise InvalidInput(f"portfolio_id: no portfolio with id {fields.get('portfolio_id')}.", field="portfolio_id")
+    authorize_visible(user, Res.RESOURCE, Action.CREATE, portfolio)
+    values = {k: v for k, v in fields.items() if k in RESOURCE_FIELDS}
+    _check_refs(portfolio.pk, values)
+    with transaction.atomic():
+        return validate_and_save(Resource(portfolio=portfolio, **values))
+
+
+def update_resource(user: AnyUser, resource_id: int, version: int | None, changes: Mapping[str, Any]) -> Resource:
+    resource = get_resource(user, resource_id)
+    authorize_visible(user, Res.RESOURCE, Action.CHANGE, resource.portfolio)
+    values = {k: v for k, v in changes.items() if k in RESOURCE_FIELDS}
+    _check_refs(resource.portfolio_id, values)
+    return update_versioned(resource, version, values, "resource")
+
+
+def delete_resource(user: AnyUser, resource_id: int) -> None:
+    resource = get_resource(user, resource_id)
+    authorize_visible(user, Res.RESOURCE, Action.DELETE, resource.portfolio)
+    delete_checked(resource, "resource")
+
+
+def list_assignments(user: AnyUser, project_id: int) -> QuerySet[Assignment]:
+    project = get_project(user, project_id)
+    authorize(user, Res.ASSIGNMENT, Action.VIEW, project)
+    return Assignment.objects.filter(task__project=project).select_related("task", "resource").order_by("task__outline", "resource__name")
+
+
+def get_assignment(user: AnyUser, assignment_id: int) -> Assignment:
+    found = Assignment.objects.select_related("task__project", "resource").filter(
+        pk=assignment_id, task__project__in=visible_projects(user)).first()
+    if found is None:
+        raise NotFound("No assignment with that id.")
+    return found
+
+
+def create_assignment(user: AnyUser, fields: Mapping[str, Any]) -> Assignment:
+    task_id = fields.get("task_id")
+    task = Task.objects.select_related("project").filter(pk=int(task_id or 0), project__in=visible_projects(user)).first()
+    if task is None:
+        raise InvalidInput(f"task_id: no task with id {task_id}.", field="task_id")
+    authorize(user, Res.ASSIGNMENT, Action.CREATE, task.project)
+    resource = Resource.objects.filter(pk=int(fields.get("resource_id") or 0), portfolio_id=task.project.portfolio_id).first()
+    if resource is None:
+        raise InvalidInput(f"resource_id: no resource {fields.get('resource_id')} in this portfolio's pool.", field="resource_id")
+    if Assignment.objects.filter(task=task, resource=resource).exists():
+        raise InvalidInput(f"resource_id: {resource.name} is already assigned to this task.", field="resource_id")
+    with transaction.atomic():
+        return validate_and_save(Assignment(task=task, resource=resource,
+                                            **{k: v for k, v in fields.items() if k in ASSIGNMENT_FIELDS}))
+
+
+def update_assignment(user: AnyUser, assignment_id: int, version: int | None, changes: Mapping[str, Any]) -> Assignment:
+    assignment = get_assignment(user, assignment_id)
+    authorize(user, Res.ASSIGNMENT, Action.CHANGE, assignment.task.project)
+    return update_versioned(assignment, version, {k: v for k, v in changes.items() if k in ASSIGNMENT_FIELDS}, "assignment")
+
+
+def delete_assignment(user: AnyUser, assignment_id: int) -> None:
+    assignment = get_assignment(user, assignment_id)
+    authorize(user, Res.ASSIGNMENT, Action.DELETE, assignment.task.project)
+    delete_checked(assignment, "assignment")
+
+
