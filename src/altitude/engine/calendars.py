@@ -44,13 +44,15 @@ MINUTES_PER_DAY = 1440
 
 
 def _check_day(intervals: Sequence[Interval], where: str, calendar: str) -> tuple[Interval, ...]:
-    out = tuple((int(a), int(b)) for a, b in intervals)
+    # Any order is accepted (a night shift is often written 22:00-24:00, 00:00-06:00);
+    # overlaps are not.
+    out = tuple(sorted((int(a), int(b)) for a, b in intervals))
     previous_end = 0
     for start, end in out:
         if not 0 <= start < end <= MINUTES_PER_DAY or start < previous_end:
             raise CalendarError(
-                f"working intervals of {where} must be increasing, non-overlapping and within "
-                f"the day, got {list(out)}",
+                f"working intervals of {where} must not overlap and must lie within the day "
+                f"(00:00-24:00, start before end), got {list(out)}",
                 task=None,
                 field=f"calendars.{calendar}.{where}",
             )

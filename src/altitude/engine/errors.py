@@ -43,3 +43,17 @@ class CyclicDependency(SchedulingError):
 
 class CalendarError(ScheduleValidationError):
     """A calendar is invalid (overlapping hours, no working time at all, ...)."""
+
+
+class ParentCycle(CyclicDependency, ScheduleValidationError):
+    """Summary tasks contain each other (``parent`` loops back): a cycle and a validation
+    error at once, naming the tasks of the loop, the first task and the ``parent`` field."""
+
+    def __init__(self, tasks: Sequence[str]) -> None:
+        CyclicDependency.__init__(self, tasks)
+        shown = " -> ".join([*self.tasks, self.tasks[0]]) if self.tasks else "?"
+        self.task = self.tasks[0] if self.tasks else None
+        self.field = "parent"
+        Exception.__init__(
+            self, f"task {self.task!r}, field 'parent': summary tasks contain each other: {shown}"
+        )

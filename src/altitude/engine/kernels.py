@@ -386,29 +386,40 @@ def free_float(
     out: I64,
     err: I64,
 ) -> None:
-    """Slack before the first successor link (or the project finish) would move."""
+    """Slack before the first successor link (or the project finish) would move.
+
+    The successor links of a task's summary tasks (parent, grandparent, ...) count too,
+    measured from the task's own dates: a child that ends later would push the summary's
+    successors.  The project finish counts only when neither the task nor any of its
+    summaries has a successor link.
+    """
     for v in range(n):
         c = cal[v]
         best = INF
         real = False
-        for q in range(succ_ptr[v], succ_ptr[v + 1]):
-            k = succ_links[q]
-            t = link_type[k]
-            if t == ROLLUP:
-                continue
-            real = True
-            x = link_to[k]
-            cx = cal[x]
-            if t in (FS, FF):
-                base = carry(
-                    ef[v], c, cx, True, link_lag[k], link_elapsed[k], cal_ptr, cs, ce, cc, err
-                )
-            else:
-                base = carry(
-                    es[v], c, cx, False, link_lag[k], link_elapsed[k], cal_ptr, cs, ce, cc, err
-                )
-            target = es[x] if (t in (FS, SS)) else ef[x]
-            best = min(best, target - base)
+        node = v
+        while node >= 0:
+            up = -1
+            for q in range(succ_ptr[node], succ_ptr[node + 1]):
+                k = succ_links[q]
+                t = link_type[k]
+                if t == ROLLUP:
+                    up = link_to[k]
+                    continue
+                real = True
+                x = link_to[k]
+                cx = cal[x]
+                if t in (FS, FF):
+                    base = carry(
+                        ef[v], c, cx, True, link_lag[k], link_elapsed[k], cal_ptr, cs, ce, cc, err
+                    )
+                else:
+                    base = carry(
+                        es[v], c, cx, False, link_lag[k], link_elapsed[k], cal_ptr, cs, ce, cc, err
+                    )
+                target = es[x] if (t in (FS, SS)) else ef[x]
+                best = min(best, target - base)
+            node = up
         if not real:
             best = finish_ceiling[c] - ef[v]
         out[v] = best

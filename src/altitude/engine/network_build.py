@@ -47,6 +47,10 @@ def _check_task(t: Task, cal_names: set[str], status: dt.datetime | None) -> Non
         )
     if d < 0:
         raise _err(f"duration must not be negative, got {d}", t.id, "duration_minutes")
+    if t.milestone and d > 0:
+        raise _err(
+            f"a milestone has no duration, got duration_minutes={d}", t.id, "milestone"
+        )
     if t.calendar is not None and t.calendar not in cal_names:
         raise _err(f"unknown calendar {t.calendar!r}", t.id, "calendar")
     c = t.constraint
@@ -181,10 +185,11 @@ def build(spec: ScheduleInput) -> Network:
         if p.actual_finish is not None:
             afinish[i] = wt.offset_of(p.actual_finish)
             remaining[i] = 0
-        elif p.remaining_minutes is not None:
-            remaining[i] = min(int(p.remaining_minutes), int(duration[i]))
-        elif p.percent_complete > 0 or p.actual_start is not None:
-            remaining[i] = round(duration[i] * (100 - p.percent_complete) / 100)
+        elif p.remaining_minutes is not None or p.percent_complete > 0 or p.actual_start:
+            done, left = _progress_split(int(duration[i]), p.percent_complete, p.remaining_minutes)
+            # MS Project: duration = actual duration + remaining duration.
+            duration[i] = done + left
+            remaining[i] = left
         if remaining[i] == 0 and afinish[i] == NONE:
             if astart[i] == NONE:
                 raise _err(
@@ -221,18 +226,37 @@ def build(spec: ScheduleInput) -> Network:
     )
 
 
+def _progress_split(duration: int, percent: float, remaining: int | None) -> tuple[int, int]:
+    """(work done, work left) in working minutes, MS Project's rules.
+
+    Without ``remaining``, percent complete splits the planned duration.  With it, the
+    work done is the percent of the planned duration when a percent is given (so an
+    overrun grows the duration: done + remaining), else planned minus remaining (never
+    below zero: a remaining duration longer than planned becomes the whole duration).
+    """
+    if remaining is None:
+        done = round(duration * percent / 100)
+        return done, duration - done
+    if percent > 0:
+        return round(duration * percent / 100), remaining
+    return max(duration - remaining, 0), remaining
+
+
 def _ancestors(parent: np.ndarray, ids: list[str]) -> dict[int, set[int]]:
     """Ancestors of each task that has a parent; a loop of parents is a cycle."""
-    from altitude.engine.errors import CyclicDependency
+    from altitude.engine.errors import ParentCycle
 
     out: dict[int, set[int]] = {}
     for i in map(int, np.nonzero(parent >= 0)[0]):
         seen: list[int] = []
         p = int(parent[i])
+        members: set[int] = set()
         while p >= 0:
-            if p == i or p in seen:
-                raise CyclicDependency([ids[x] for x in [i, *seen]])
+            if p == i or p in members:
+                loop = seen[seen.index(p) :] if p in members else [i, *seen]
+                raise ParentCycle([ids[x] for x in loop])
             seen.append(p)
+            members.add(p)
             p = int(parent[p])
         out[i] = set(seen)
     return out

@@ -17,6 +17,7 @@ from typing import Any
 from altitude.engine.calendars import WEEKDAYS, Calendar, CalendarException, Interval
 from altitude.engine.cpm import ScheduleResult
 from altitude.engine.errors import ScheduleValidationError
+from altitude.engine.kernels import NONE
 from altitude.engine.network import (
     Constraint,
     ConstraintType,
@@ -278,12 +279,34 @@ def result_to_json(result: ScheduleResult) -> dict[str, Any]:
                 "critical": bool(result.critical[i]),
                 "summary": bool(net.summary[i]),
                 "driving_predecessor": net.ids[dp] if dp >= 0 else None,
+                "longest_path": bool(result.longest_path[i]),
             }
         )
+        if net.status_instant is not None and not net.summary[i]:
+            row.update(_progress_columns(result, i))
         tasks.append(row)
-    return {
+    out: dict[str, Any] = {
         "status": result.status.value,
         "start": _iso(result.project_start_date),
         "finish": _iso(result.project_finish_date),
-        "tasks": tasks,
     }
+    if net.status_instant is not None:
+        out["status_date"] = _iso(net.epoch + dt.timedelta(minutes=net.status_instant))
+    out["tasks"] = tasks
+    return out
+
+
+def _progress_columns(result: ScheduleResult, i: int) -> dict[str, Any]:
+    """Progress of one task at the status date: ``progress`` (not_started, in_progress,
+    complete), ``duration_minutes`` (done + remaining, MS Project's rule) and
+    ``remaining_minutes`` (working minutes scheduled after the status date)."""
+    net = result.network
+    rem = int(net.remaining[i])
+    duration = int(net.duration[i])
+    if net.afinish[i] != NONE:
+        state, rem = "complete", 0
+    elif rem >= 0:
+        state = "in_progress"
+    else:
+        state, rem = "not_started", duration
+    return {"progress": state, "duration_minutes": duration, "remaining_minutes": rem}
