@@ -41,6 +41,10 @@ Interval = tuple[int, int]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STANDARD_DAY: tuple[Interval, ...] = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))
 MINUTES_PER_DAY = 1440
+MAX_HORIZON_DAYS = 1000 * 366
+"""The horizon stops growing here (dates must stay within Python's year 1..9999): a
+schedule that needs more raises :class:`CalendarError` (e.g. a calendar whose only
+working time is a few extra days, and a task that needs more work than they hold)."""
 
 
 def _check_day(intervals: Sequence[Interval], where: str, calendar: str) -> tuple[Interval, ...]:
@@ -204,7 +208,7 @@ class WorkingTime:
             # A sparse calendar (a few extra working days only): widen until found.
             self.first_day *= 2
             self.last_day *= 2
-            if self.last_day > 400 * 366:
+            if self.last_day > MAX_HORIZON_DAYS:
                 raise CalendarError(
                     "the calendar has no working time",
                     field=f"calendars.{self.calendar.name}",
@@ -234,10 +238,18 @@ class WorkingTime:
         self.last_day *= 2
         self._build()
 
+    def _complete(self) -> bool:
+        """A calendar without a work week (only extra working days) is finite: once the
+        horizon holds every exception date, growing it adds nothing."""
+        if any(self._week):
+            return False
+        days = [(d - self.epoch.date()).days for d in self._exceptions]
+        return self.first_day <= min(days) and max(days) < self.last_day
+
     def ensure_instants(self, lo: int, hi: int) -> None:
         """Grow the horizon until instants ``lo..hi`` are strictly inside it."""
-        while lo <= self.starts[0] or hi >= self.ends[-1]:
-            if self.last_day > 20000 * 366:
+        while (lo <= self.starts[0] or hi >= self.ends[-1]) and not self._complete():
+            if self.last_day > MAX_HORIZON_DAYS:
                 raise CalendarError(
                     "date out of the supported range", field=f"calendars.{self.calendar.name}"
                 )
@@ -246,7 +258,15 @@ class WorkingTime:
     def ensure_offsets(self, lo: int, hi: int) -> None:
         """Grow the horizon until offsets ``lo..hi`` fall inside working intervals."""
         while lo <= self.cum[0] or hi >= self.cum[-1]:
-            if self.last_day > 20000 * 366:
+            if self._complete():
+                total = self.cum[-1] + self.ends[-1] - self.starts[-1]
+                if self.cum[0] <= lo and hi <= total:
+                    return
+                raise CalendarError(
+                    "the calendar has not enough working time for the schedule",
+                    field=f"calendars.{self.calendar.name}",
+                )
+            if self.last_day > MAX_HORIZON_DAYS:
                 raise CalendarError(
                     "schedule runs out of the supported date range",
                     field=f"calendars.{self.calendar.name}",

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from altitude.engine import kernels as k
-from altitude.engine.calendars import from_minutes
+from altitude.engine.calendars import MAX_HORIZON_DAYS, from_minutes
 from altitude.engine.errors import CalendarError
 from altitude.engine.network import ConstraintType, LinkType, Network
 
@@ -359,7 +359,7 @@ def _run(net: Network, critical_threshold: int) -> ScheduleResult | None:
 
 def _grow(net: Network) -> None:
     for w in net.calendars:
-        if w.last_day > 20000 * 366:
+        if w.last_day > MAX_HORIZON_DAYS:
             raise CalendarError("schedule runs out of the supported date range", field="start")
         w.ensure_offsets(int(w.cum[0]) * 2 - 1, int(w.cum[-1]) * 2 + 1)
 
