@@ -26,7 +26,7 @@ from altitude.engine.montecarlo import (
     summarise,
 )
 from altitude.engine.montecarlo.distributions import PERT, PERT_CLASSIC, TRIANGULAR, quantile
-from altitude.engine.network import Link, ScheduleInput, Task, build_network
+from altitude.engine.network import Link, LinkType, ScheduleInput, Task, build_network
 
 START = dt.datetime(2026, 1, 5, 8, 0)
 DAY = 480
@@ -177,22 +177,27 @@ def test_merge_refuses_gaps_and_other_seeds() -> None:
 
 
 def test_plain_python_kernel_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without numba the kernel runs as plain Python: it must give the same bits."""
-    from altitude.engine.montecarlo import kernel, sampling, simulation
+    """Without numba the kernels run as plain Python: they must give the same bits."""
+    from altitude.engine.montecarlo import batched, kernel, sampling, simulation
 
     if not hasattr(kernel.simulate_block, "py_func"):
         pytest.skip("numba absent: the kernel already runs as plain Python")
     tasks, links = chain([DAY * (1 + i % 3) for i in range(5)])
     plan = prepare(net_of(tasks, links), _model_for(tasks))
-    compiled = run_chunk(plan, 3, 0, 40, threads=2)
+    compiled = [run_chunk(plan, 3, 0, 40, threads=2, batched=b) for b in (False, True)]
     monkeypatch.setattr(kernel, "simulate_block", kernel.simulate_block.py_func)
     monkeypatch.setattr(kernel, "sample_run", kernel.sample_run.py_func)
-    for name in ("run_stream", "uniform", "sample_quantile", "normal_cdf", "normal_ppf"):
-        monkeypatch.setattr(kernel, name, getattr(kernel, name).py_func)
+    monkeypatch.setattr(batched, "simulate_block_batched", batched.simulate_block_batched.py_func)
+    for module in (kernel, batched):
+        for name in ("run_stream", "uniform", "sample_quantile", "normal_cdf", "normal_ppf"):
+            monkeypatch.setattr(module, name, getattr(module, name).py_func)
     monkeypatch.setattr(sampling, "mix64", sampling.mix64.py_func)
     monkeypatch.setattr(simulation, "simulate_chunk", kernel.simulate_chunk.py_func)
-    plain = run_chunk(plan, 3, 0, 40, threads=1)
-    _assert_same(compiled, plain)
+    monkeypatch.setattr(simulation, "simulate_chunk_batched",
+                        batched.simulate_chunk_batched.py_func)
+    for b, expected in zip((False, True), compiled, strict=True):
+        plain = run_chunk(plan, 3, 0, 40, threads=1, batched=b)
+        _assert_same(expected, plain)
 
 
 def test_fixed_durations_reproduce_the_cpm_schedule_with_every_feature() -> None:
@@ -403,3 +408,22 @@ def test_default_band_applies_to_categorised_tasks_only() -> None:
     assert res.target("a").std > 0
     assert res.target("a").mean == pytest.approx(DAY * 10 * (0.9 + 1 + 1.6) / 3, rel=0.01)
     assert res.target(PROGRAM).percentiles[95] <= DAY * 16
+
+
+def test_batched_kernel_equals_the_scalar_kernel_on_plain_networks() -> None:
+    rng = np.random.default_rng(3)
+    n = 60
+    tasks = tuple(Task(f"t{i}", int(rng.integers(1, 6)) * DAY) for i in range(n))
+    links = tuple(
+        Link(f"t{p}", f"t{i}", [LinkType.FS, LinkType.SS, LinkType.FF][int(rng.integers(0, 3))],
+             int(rng.integers(-1, 3)) * 240)
+        for i in range(1, n) for p in set(rng.integers(0, i, size=2).tolist())
+    )
+    plan = prepare(net_of(tasks, links), _model_for(tasks))
+    assert plan.arrays["batchable"]
+    for first, runs in ((0, 37), (5, 101)):
+        a = run_chunk(plan, 11, first, runs, batched=True, threads=2)
+        b = run_chunk(plan, 11, first, runs, batched=False, threads=1)
+        _assert_same(a, b)
+    with pytest.raises(ValueError):
+        run_chunk(plan, 11, 0, 5, batched=True, criticality="total_float")

@@ -71,7 +71,7 @@ def sample_run(
                     u = 1.0 - 1e-16
             v = sample_quantile(k, u, low[i], mode[i], high[i], shape_row[i], shape_frac[i],
                                 table_pert, table_classic)
-            w = int(np.floor(v + 0.5)) if v > 0.0 else 0
+            w = int(v + 0.5) if v > 0.0 else 0
         x[i] = v
         if started[i]:
             remaining[i] = w
@@ -94,7 +94,7 @@ def sample_run(
     for j in range(len(impacted)):
         i = impacted[j]
         v = x[i] + add[i]
-        w = int(np.floor(v + 0.5)) if v > 0.0 else 0
+        w = int(v + 0.5) if v > 0.0 else 0
         if kind[i] == FIXED and add[i] == 0.0 and x[i] == mode[i]:
             w = base[i]
         if started[i]:

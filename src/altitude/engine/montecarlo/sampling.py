@@ -106,14 +106,20 @@ def sample_quantile(kind: int, u: float, low: float, mode: float, high: float, i
         w = u * (mode - low) if left else (1.0 - u) * (high - mode)
         r = math.sqrt(w * span)
         return low + r if left else high - r
-    table = table_pert if kind == PERT else table_classic
     v = u * (LEVELS - 1)
     j = min(int(v), LEVELS - 2)
     fv = v - j
-    t00 = float(table[i, j])
-    t01 = float(table[i, j + 1])
-    t10 = float(table[i + 1, j])
-    t11 = float(table[i + 1, j + 1])
+    # no array variable here: numba would reference-count it (atomic ops) on every call
+    if kind == PERT:
+        t00 = float(table_pert[i, j])
+        t01 = float(table_pert[i, j + 1])
+        t10 = float(table_pert[i + 1, j])
+        t11 = float(table_pert[i + 1, j + 1])
+    else:
+        t00 = float(table_classic[i, j])
+        t01 = float(table_classic[i, j + 1])
+        t10 = float(table_classic[i + 1, j])
+        t11 = float(table_classic[i + 1, j + 1])
     q0 = t00 + (t01 - t00) * fv
     q1 = t10 + (t11 - t10) * fv
     return float(low + span * (q0 + (q1 - q0) * fs))

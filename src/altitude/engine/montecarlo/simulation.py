@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from altitude.engine.montecarlo.batched import simulate_chunk_batched
 from altitude.engine.montecarlo.kernel import simulate_chunk
 from altitude.engine.montecarlo.plan import SimulationPlan, grow_calendars, pack_calendars
 from altitude.engine.montecarlo.sampling import key_from_seed
@@ -76,12 +77,16 @@ def _threads() -> int:
 def run_chunk(
     plan: SimulationPlan, seed: int, first_run: int, runs: int, *,
     criticality: Criticality | str = Criticality.DRIVING_PATH,
-    threads: int | None = None,
+    threads: int | None = None, batched: bool | None = None,
 ) -> ChunkResult:
     """Simulate global runs ``first_run .. first_run + runs - 1`` (a worker's share)."""
     if runs < 0 or first_run < 0:
         raise ValueError("first_run and runs must be >= 0")
     mode = Criticality(criticality)
+    can_batch = bool(plan.arrays["batchable"]) and mode is not Criticality.TOTAL_FLOAT
+    if batched and not can_batch:
+        raise ValueError("the batched kernel needs a plain network and no total-float mode")
+    kernel = simulate_chunk_batched if (can_batch if batched is None else batched) else simulate_chunk
     key = np.uint64(key_from_seed(seed))
     net = plan.network
     a = plan.arrays
@@ -108,9 +113,9 @@ def run_chunk(
         risk_f = np.zeros((blocks, n_risks), dtype=np.int64)
         err = np.zeros(blocks, dtype=np.int64)
         with np.errstate(over="ignore"):
-            simulate_chunk(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
-                           int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
-                           risk_n, risk_f, err)
+            kernel(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
+                   int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
+                   risk_n, risk_f, err)
         if not err.any():
             break
         grow_calendars(net)  # a run went past the generated calendar: widen, redo

@@ -1,0 +1,226 @@
+"""The kernel for plain networks, 8 runs at a time (vectorised across runs).
+
+When every task is *plain* (no constraint, no progress, no status date, no summary, only
+same-calendar working-lag links: see :mod:`.passes`), each task's parameters and links are
+read once for 8 runs and the inner loops run over those 8 runs (SIMD-friendly), and the
+sensitivity sums are written once per task per batch instead of once per run.  The draws,
+the arithmetic and the tie rules are those of :mod:`.kernel`, so the results are the same
+bits (tested); networks that are not plain, and total-float criticality, use that kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from altitude.engine.kernels import NONE, to_instant, to_offset
+from altitude.engine.montecarlo._jit import jit, jit_parallel, prange
+from altitude.engine.montecarlo.distributions import FIXED
+from altitude.engine.montecarlo.sampling import (
+    normal_cdf,
+    normal_ppf,
+    run_stream,
+    sample_quantile,
+    uniform,
+)
+
+I64 = npt.NDArray[np.int64]
+BATCH = 8
+
+
+@jit
+def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                           tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
+                           finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
+                           risk_n: I64, risk_f: I64, err: I64) -> None:
+    """Same contract as :func:`.kernel.simulate_block` (plain networks only)."""
+    (order, pred_ptr, link_from, _link_to, link_type, link_lag, _link_elapsed, _slow, _plain,
+     _succ_ptr, _succ_links, cal, _summary, _ctype, _coff, _astart, _afinish, _remaining0,
+     start_floor, _status_off, cal_ptr, cs, ce, cc) = net
+    (kind, low, mode, high, shape_row, shape_frac, _done, _started, base, driver_of, rho,
+     n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult, impacted, table_pert,
+     table_classic, countable) = unc
+    tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
+    n = len(order)
+    n_risks = len(risk_prob)
+    n_imp = len(impacted)
+    slot = np.full(n, -1, dtype=np.int64)
+    for q in range(n_imp):
+        slot[impacted[q]] = q
+    dur = np.empty((n, BATCH), dtype=np.int64)
+    es = np.empty((n, BATCH), dtype=np.int64)
+    ef = np.empty((n, BATCH), dtype=np.int64)
+    drv = np.empty((n, BATCH), dtype=np.int64)
+    x_imp = np.empty((max(n_imp, 1), BATCH), dtype=np.float64)
+    add_imp = np.empty((max(n_imp, 1), BATCH), dtype=np.float64)
+    streams = np.empty(BATCH, dtype=np.uint64)
+    zdrv = np.empty((max(n_drivers, 1), BATCH), dtype=np.float64)
+    occurred = np.zeros((max(n_risks, 1), BATCH), dtype=np.bool_)
+    fvals = np.empty(BATCH, dtype=np.int64)
+    best = np.empty(BATCH, dtype=np.int64)
+    end_task = np.empty(BATCH, dtype=np.int64)
+    w = np.empty(BATCH, dtype=np.int64)
+    wv = np.empty(BATCH, dtype=np.int64)
+    n_targets = len(tgt_ptr) - 1
+    for b0 in range(0, n_runs, BATCH):
+        m = min(BATCH, n_runs - b0)
+        for j in range(m):
+            streams[j] = run_stream(key, first_run + b0 + j)
+        for d in range(n_drivers):
+            for j in range(m):
+                zdrv[d, j] = normal_ppf(uniform(streams[j], n + n_risks + d))
+        # durations
+        for i in range(n):
+            k = kind[i]
+            sl = slot[i]
+            if k == FIXED:
+                for j in range(m):
+                    dur[i, j] = base[i]
+                if sl >= 0:
+                    for j in range(m):
+                        x_imp[sl, j] = mode[i]
+                continue
+            lo_ = low[i]
+            mo_ = mode[i]
+            hi_ = high[i]
+            row = shape_row[i]
+            frac = shape_frac[i]
+            dv = driver_of[i]
+            for j in range(m):
+                u = uniform(streams[j], i)
+                if dv >= 0:
+                    r = rho[i]
+                    u = normal_cdf(r * zdrv[dv, j] + np.sqrt(1.0 - r * r) * normal_ppf(u))
+                    if u >= 1.0:
+                        u = 1.0 - 1e-16
+                v = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert, table_classic)
+                dur[i, j] = int(v + 0.5) if v > 0.0 else 0
+                if sl >= 0:
+                    x_imp[sl, j] = v
+        # risk events
+        if n_risks > 0:
+            for q in range(n_imp):
+                for j in range(m):
+                    add_imp[q, j] = 0.0
+            for q in range(n_risks):
+                for j in range(m):
+                    occurred[q, j] = uniform(streams[j], n + q) < risk_prob[q]
+            for q in range(n_risks):
+                for j in range(m):
+                    if occurred[q, j]:
+                        for a in range(imp_ptr[q], imp_ptr[q + 1]):
+                            x_imp[slot[imp_task[a]], j] *= imp_mult[a]
+            for q in range(n_risks):
+                for j in range(m):
+                    if occurred[q, j]:
+                        for a in range(imp_ptr[q], imp_ptr[q + 1]):
+                            add_imp[slot[imp_task[a]], j] += imp_add[a]
+            for q in range(n_imp):
+                i = impacted[q]
+                for j in range(m):
+                    v = x_imp[q, j] + add_imp[q, j]
+                    wd = int(v + 0.5) if v > 0.0 else 0
+                    if kind[i] == FIXED and add_imp[q, j] == 0.0 and x_imp[q, j] == mode[i]:
+                        wd = base[i]
+                    dur[i, j] = wd
+        # forward pass (plain tasks: see passes.forward)
+        for idx in range(n):
+            v = order[idx]
+            floor = start_floor[cal[v]]
+            for j in range(m):
+                es[v, j] = floor
+                drv[v, j] = -1
+            for kk in range(pred_ptr[v], pred_ptr[v + 1]):
+                p = link_from[kk]
+                t = link_type[kk]
+                lag = link_lag[kk]
+                md = 1 if t >= 2 else 0
+                if t == 0 or t == 2:  # from the predecessor's finish
+                    for j in range(m):
+                        cand = ef[p, j] + lag - md * dur[v, j]
+                        if cand > es[v, j]:
+                            es[v, j] = cand
+                            drv[v, j] = kk
+                else:
+                    for j in range(m):
+                        cand = es[p, j] + lag - md * dur[v, j]
+                        if cand > es[v, j]:
+                            es[v, j] = cand
+                            drv[v, j] = kk
+            for j in range(m):
+                ef[v, j] = es[v, j] + dur[v, j]
+        # targets
+        for t in range(n_targets):
+            for j in range(m):
+                best[j] = NONE
+            for g in range(tgt_ptr[t], tgt_ptr[t + 1]):
+                for j in range(m):
+                    w[j] = NONE
+                    wv[j] = -1
+                for a in range(grp_ptr[g], grp_ptr[g + 1]):
+                    v = grp_members[a]
+                    for j in range(m):
+                        if ef[v, j] > w[j]:
+                            w[j] = ef[v, j]
+                            wv[j] = v
+                for j in range(m):
+                    if w[j] != NONE:
+                        inst = to_instant(w[j], grp_cal[g], True, cal_ptr, cs, ce, cc, err)
+                        if inst > best[j]:
+                            best[j] = inst
+                            if t == 0:
+                                end_task[j] = wv[j]
+            for j in range(m):
+                finish[b0 + j, t] = to_offset(best[j], default_cal, cal_ptr, cs, ce, cc, err)
+        for j in range(m):
+            f = finish[b0 + j, 0] - ref_finish
+            fvals[j] = f
+            s_f[0] += f
+            s_f[1] += f * f
+        for i in range(n):
+            a1 = 0
+            a2 = 0
+            a3 = 0
+            bi = base[i]
+            for j in range(m):
+                dd = dur[i, j] - bi
+                a1 += dd
+                a2 += dd * dd
+                a3 += dd * fvals[j]
+            s_d[i] += a1
+            s_dd[i] += a2
+            s_df[i] += a3
+        for q in range(n_risks):
+            for j in range(m):
+                if occurred[q, j]:
+                    risk_n[q] += 1
+                    risk_f[q] += fvals[j]
+        if criticality == 1:
+            # walk the m driving paths in lockstep: independent loads overlap in memory
+            alive = m
+            while alive > 0:
+                alive = 0
+                for j in range(m):
+                    v = end_task[j]
+                    if v >= 0:
+                        if countable[v]:
+                            crit[v] += 1
+                        kk = drv[v, j]
+                        end_task[j] = link_from[kk] if kk >= 0 else -1
+                        alive += 1
+
+
+@jit_parallel
+def simulate_chunk_batched(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                           tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
+                           finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
+                           risk_n: I64, risk_f: I64, err: I64) -> None:
+    """Blocks of consecutive runs over threads, as :func:`.kernel.simulate_chunk`."""
+    n_blocks = crit.shape[0]
+    per = (n_runs + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        r0 = min(b * per, n_runs)
+        r1 = min(r0 + per, n_runs)
+        simulate_block_batched(key, first_run + r0, r1 - r0, net, unc, tgt, criticality,
+                               ref_finish, finish[r0:r1], crit[b], s_d[b], s_dd[b], s_df[b],
+                               s_f[b], risk_n[b], risk_f[b], err[b:b + 1])
