@@ -254,14 +254,40 @@ def _backward(
     return ls, lf
 
 
+def _extremes(net: Network, values: I64, mask: Bool | None, latest: bool) -> dict[int, int]:
+    """Calendar -> the latest (or earliest) offset of its tasks (calendars in use only).
+
+    Offset -> instant conversion is monotone, so the project's extreme instant is the
+    extreme of these few conversions: no need to convert every task (1M tasks: ~70 ms).
+    """
+    cal = net.cal if mask is None else net.cal[mask]
+    vals = values if mask is None else values[mask]
+    if not len(vals):
+        return {}
+    if len(net.calendars) == 1:
+        return {0: int(vals.max() if latest else vals.min())}
+    out = {}
+    for c in range(len(net.calendars)):
+        sel = vals[cal == c]
+        if len(sel):
+            out[c] = int(sel.max() if latest else sel.min())
+    return out
+
+
 def _finish_instant(net: Network, ef: I64) -> int:
-    inst = offsets_to_instants(net, ef, True)
-    return int(inst.max(initial=0))
+    best = 0
+    for c, w in _extremes(net, ef, None, True).items():
+        t = int(net.calendars[c].finish_instants([w])[0])
+        best = max(best, 0 if (t < 0 and w == 0) else t)  # offset 0 shows at the epoch
+    return best
 
 
 def _start_instant(net: Network, ls: I64) -> int:
-    inst = offsets_to_instants(net, ls, False)
-    return int(inst[~net.summary].min(initial=0)) if net.size else 0
+    firsts = [
+        int(net.calendars[c].start_instants([w])[0])
+        for c, w in _extremes(net, ls, ~net.summary, False).items()
+    ]
+    return min([0, *firsts])
 
 
 def _run(net: Network, critical_threshold: int) -> ScheduleResult | None:
