@@ -64,20 +64,22 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
     n_targets = len(tgt_ptr) - 1
     for b0 in range(0, n_runs, BATCH):
         m = min(BATCH, n_runs - b0)
-        for j in range(m):
+        # every lane is computed (runs past the chunk are real runs, simply not kept):
+        # constant trip counts let the compiler unroll and vectorise the lane loops
+        for j in range(BATCH):
             streams[j] = run_stream(key, first_run + b0 + j)
         for d in range(n_drivers):
-            for j in range(m):
+            for j in range(BATCH):
                 zdrv[d, j] = normal_ppf(uniform(streams[j], n + n_risks + d))
         # durations
         for i in range(n):
             k = kind[i]
             sl = slot[i]
             if k == FIXED:
-                for j in range(m):
+                for j in range(BATCH):
                     dur[i, j] = base[i]
                 if sl >= 0:
-                    for j in range(m):
+                    for j in range(BATCH):
                         x_imp[sl, j] = mode[i]
                 continue
             lo_ = low[i]
@@ -86,7 +88,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
             row = shape_row[i]
             frac = shape_frac[i]
             dv = driver_of[i]
-            for j in range(m):
+            for j in range(BATCH):
                 u = uniform(streams[j], i)
                 if dv >= 0:
                     r = rho[i]
@@ -100,24 +102,24 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
         # risk events
         if n_risks > 0:
             for q in range(n_imp):
-                for j in range(m):
+                for j in range(BATCH):
                     add_imp[q, j] = 0.0
             for q in range(n_risks):
-                for j in range(m):
+                for j in range(BATCH):
                     occurred[q, j] = uniform(streams[j], n + q) < risk_prob[q]
             for q in range(n_risks):
-                for j in range(m):
+                for j in range(BATCH):
                     if occurred[q, j]:
                         for a in range(imp_ptr[q], imp_ptr[q + 1]):
                             x_imp[slot[imp_task[a]], j] *= imp_mult[a]
             for q in range(n_risks):
-                for j in range(m):
+                for j in range(BATCH):
                     if occurred[q, j]:
                         for a in range(imp_ptr[q], imp_ptr[q + 1]):
                             add_imp[slot[imp_task[a]], j] += imp_add[a]
             for q in range(n_imp):
                 i = impacted[q]
-                for j in range(m):
+                for j in range(BATCH):
                     v = x_imp[q, j] + add_imp[q, j]
                     wd = int(v + 0.5) if v > 0.0 else 0
                     if kind[i] == FIXED and add_imp[q, j] == 0.0 and x_imp[q, j] == mode[i]:
@@ -127,7 +129,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
         for idx in range(n):
             v = order[idx]
             floor = start_floor[cal[v]]
-            for j in range(m):
+            for j in range(BATCH):
                 es[v, j] = floor
                 drv[v, j] = -1
             for kk in range(pred_ptr[v], pred_ptr[v + 1]):
@@ -136,34 +138,34 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                 lag = link_lag[kk]
                 md = 1 if t >= 2 else 0
                 if t == 0 or t == 2:  # from the predecessor's finish
-                    for j in range(m):
+                    for j in range(BATCH):
                         cand = ef[p, j] + lag - md * dur[v, j]
                         if cand > es[v, j]:
                             es[v, j] = cand
                             drv[v, j] = kk
                 else:
-                    for j in range(m):
+                    for j in range(BATCH):
                         cand = es[p, j] + lag - md * dur[v, j]
                         if cand > es[v, j]:
                             es[v, j] = cand
                             drv[v, j] = kk
-            for j in range(m):
+            for j in range(BATCH):
                 ef[v, j] = es[v, j] + dur[v, j]
         # targets
         for t in range(n_targets):
-            for j in range(m):
+            for j in range(BATCH):
                 best[j] = NONE
             for g in range(tgt_ptr[t], tgt_ptr[t + 1]):
-                for j in range(m):
+                for j in range(BATCH):
                     w[j] = NONE
                     wv[j] = -1
                 for a in range(grp_ptr[g], grp_ptr[g + 1]):
                     v = grp_members[a]
-                    for j in range(m):
+                    for j in range(BATCH):
                         if ef[v, j] > w[j]:
                             w[j] = ef[v, j]
                             wv[j] = v
-                for j in range(m):
+                for j in range(BATCH):
                     if w[j] != NONE:
                         inst = to_instant(w[j], grp_cal[g], True, cal_ptr, cs, ce, cc, err)
                         if inst > best[j]:
