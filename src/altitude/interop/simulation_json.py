@@ -65,7 +65,7 @@ def _estimate(raw: Any, tid: str) -> ThreePointEstimate:
         values.append(_number(raw[key], tid, f"estimate.{key}"))
     kind = raw.get("distribution", "triangular")
     try:
-        distribution = DistributionKind(kind)
+        distribution = DistributionKind(kind.lower() if isinstance(kind, str) else kind)
     except ValueError:
         raise _bad(f"unknown distribution {kind!r}", tid, "estimate.distribution") from None
     try:
