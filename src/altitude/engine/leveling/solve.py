@@ -21,6 +21,12 @@ from altitude.engine.leveling.sgs import Generator, Schedule
 HEURISTIC_SHARE = 0.1
 """Share of the exact mode's budget given to the heuristic warm start."""
 
+EXACT_RESTARTS = 1
+"""CP-SAT runs in sequence, each with a new seed and the best schedule so far as hint.
+
+Measured on the 19 hardest PSPLIB j30 instances at equal deterministic time: one run finds
+18 optima, three shorter runs only 12, so one run it is (the loop stays for experiments)."""
+
 
 def _unsplit(net: Network, start: tuple[int, ...]) -> Schedule:
     finish = tuple(s + d for s, d in zip(start, net.duration, strict=True))
@@ -49,8 +55,11 @@ def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> L
     )
     proven_infeasible = False
     proven_optimal = not best.forced and best.makespan <= bound
-    if options.mode is Mode.EXACT and not proven_optimal:
-        remaining = options.time_limit_seconds - (time.perf_counter() - started)
+    deadline = started + options.time_limit_seconds
+    for restart in range(EXACT_RESTARTS if options.mode is Mode.EXACT else 0):
+        remaining = deadline - time.perf_counter()
+        if proven_optimal or proven_infeasible or remaining <= 0.005:
+            break
         trusted = not best.forced and all(len(p) <= 1 for p in best.pieces)
         exact = solve_exact(
             net,
@@ -58,8 +67,8 @@ def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> L
             hint=best,
             horizon=best.makespan if trusted else Generator(net, resources).search_cap,
             lower_bound=bound,
-            time_limit=remaining,
-            seed=options.seed,
+            time_limit=remaining / (EXACT_RESTARTS - restart),
+            seed=options.seed + restart,
             workers=options.workers,
         )
         bound = max(bound, exact.bound)
