@@ -48,9 +48,7 @@ def _check_task(t: Task, cal_names: set[str], status: dt.datetime | None) -> Non
     if d < 0:
         raise _err(f"duration must not be negative, got {d}", t.id, "duration_minutes")
     if t.milestone and d > 0:
-        raise _err(
-            f"a milestone has no duration, got duration_minutes={d}", t.id, "milestone"
-        )
+        raise _err(f"a milestone has no duration, got duration_minutes={d}", t.id, "milestone")
     if t.calendar is not None and t.calendar not in cal_names:
         raise _err(f"unknown calendar {t.calendar!r}", t.id, "calendar")
     c = t.constraint
