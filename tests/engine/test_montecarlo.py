@@ -427,3 +427,43 @@ def test_batched_kernel_equals_the_scalar_kernel_on_plain_networks() -> None:
         _assert_same(a, b)
     with pytest.raises(ValueError):
         run_chunk(plan, 11, 0, 5, batched=True, criticality="total_float")
+
+
+def test_batched_kernel_equals_the_scalar_kernel_with_every_feature() -> None:
+    from altitude.interop.network_json import parse_network
+
+    rng = np.random.default_rng(21)
+    for case in range(6):
+        n = 40
+        tasks: list[dict[str, object]] = []
+        for i in range(n):
+            t: dict[str, object] = {"id": f"t{i}", "duration_minutes": int(rng.integers(0, 6)) * 240}
+            if rng.random() < 0.3:
+                t["calendar"] = "late"
+            if rng.random() < 0.1:
+                t["constraint"] = {"type": str(rng.choice(["SNET", "FNET", "SNLT", "MSO"])),
+                                   "date": f"2026-01-{int(rng.integers(6, 28)):02d}T10:00"}
+            if i < 6 and rng.random() < 0.5:
+                t["actual_start"] = "2026-01-05T08:00"
+                t["remaining_minutes"] = int(rng.integers(0, 3)) * 120
+            if 30 <= i < 34:
+                t["parent"] = "t39"
+            tasks.append(t)
+        links = [{"from": f"t{p}", "to": f"t{i}", "type": str(rng.choice(["FS", "SS", "FF", "SF"])),
+                  "lag_minutes": int(rng.integers(-2, 4)) * 120,
+                  "lag_kind": "elapsed" if rng.random() < 0.2 else "working"}
+                 for i in range(1, 30) for p in set(rng.integers(0, i, size=2).tolist())]
+        doc = {"start": "2026-01-05T08:00", "status_date": "2026-01-06T12:00",
+               "calendars": {"std": {"week": {d: [["08:00", "17:00"]]
+                                              for d in ("mon", "tue", "wed", "thu", "fri")}},
+                             "late": {"week": {d: [["10:00", "19:00"]]
+                                               for d in ("mon", "tue", "wed", "thu", "sat")}}},
+               "default_calendar": "std", "tasks": tasks, "links": links}
+        net = build_network(parse_network(doc))
+        leaf = [t for t in net.ids if not net.summary[net.index()[t]]]
+        plan = prepare(net, _model_for(tuple(Task(t, 480) for t in leaf)))
+        for first, runs in ((0, 29), (3, 16)):
+            a = run_chunk(plan, 5, first, runs, batched=True, threads=2)
+            b = run_chunk(plan, 5, first, runs, batched=False, threads=1)
+            _assert_same(a, b)
+        assert case >= 0

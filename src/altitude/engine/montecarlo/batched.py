@@ -1,11 +1,13 @@
-"""The kernel for plain networks, 8 runs at a time (vectorised across runs).
+"""The batched kernel: 8 runs at a time (vectorised across runs).
 
-When every task is *plain* (no constraint, no progress, no status date, no summary, only
-same-calendar working-lag links: see :mod:`.passes`), each task's parameters and links are
-read once for 8 runs and the inner loops run over those 8 runs (SIMD-friendly), and the
-sensitivity sums are written once per task per batch instead of once per run.  The draws,
-the arithmetic and the tie rules are those of :mod:`.kernel`, so the results are the same
-bits (tested); networks that are not plain, and total-float criticality, use that kernel.
+Each task's parameters and links are read once for 8 runs and the inner loops run over
+those 8 runs (constant width: unrolled, SIMD-friendly); the sensitivity sums are written
+once per task per batch instead of once per run.  *Plain* tasks (no constraint, no
+progress, no status date, not a summary, only same-calendar working-lag links in: see
+:mod:`.passes`) take a branch-free path; the others go through
+:func:`.passes.forward_task_lane`, lane by lane.  The draws, the arithmetic and the tie
+rules are those of :mod:`.kernel`, so the results are the same bits (tested).  Total-float
+criticality needs the engine's backward pass per run: that mode uses :mod:`.kernel`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy.typing as npt
 from altitude.engine.kernels import NONE, to_instant, to_offset
 from altitude.engine.montecarlo._jit import jit, jit_parallel, prange
 from altitude.engine.montecarlo.distributions import FIXED
+from altitude.engine.montecarlo.passes import forward_task_lane
 from altitude.engine.montecarlo.sampling import (
     normal_cdf,
     normal_ppf,
@@ -34,10 +37,10 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                            finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
                            risk_n: I64, risk_f: I64, err: I64) -> None:
     """Same contract as :func:`.kernel.simulate_block` (plain networks only)."""
-    (order, pred_ptr, link_from, _link_to, link_type, link_lag, _link_elapsed, _slow, _plain,
-     _succ_ptr, _succ_links, cal, _summary, _ctype, _coff, _astart, _afinish, _remaining0,
-     start_floor, _status_off, cal_ptr, cs, ce, cc) = net
-    (kind, low, mode, high, shape_row, shape_frac, _done, _started, base, driver_of, rho,
+    (order, pred_ptr, link_from, _link_to, link_type, link_lag, link_elapsed, slow, plain,
+     _succ_ptr, _succ_links, cal, _summary, ctype, coff, astart, afinish, remaining0,
+     start_floor, status_off, cal_ptr, cs, ce, cc) = net
+    (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
      n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult, impacted, table_pert,
      table_classic, countable) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
@@ -48,6 +51,10 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
     for q in range(n_imp):
         slot[impacted[q]] = q
     dur = np.empty((n, BATCH), dtype=np.int64)
+    rem = np.empty((n, BATCH), dtype=np.int64)
+    for i in range(n):
+        for j in range(BATCH):
+            rem[i, j] = remaining0[i]
     es = np.empty((n, BATCH), dtype=np.int64)
     ef = np.empty((n, BATCH), dtype=np.int64)
     drv = np.empty((n, BATCH), dtype=np.int64)
@@ -76,8 +83,13 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
             k = kind[i]
             sl = slot[i]
             if k == FIXED:
-                for j in range(BATCH):
-                    dur[i, j] = base[i]
+                if started[i]:
+                    for j in range(BATCH):
+                        rem[i, j] = base[i]
+                        dur[i, j] = done[i] + base[i]
+                else:
+                    for j in range(BATCH):
+                        dur[i, j] = base[i]
                 if sl >= 0:
                     for j in range(BATCH):
                         x_imp[sl, j] = mode[i]
@@ -99,6 +111,10 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                 dur[i, j] = int(v + 0.5) if v > 0.0 else 0
                 if sl >= 0:
                     x_imp[sl, j] = v
+            if started[i]:
+                for j in range(BATCH):
+                    rem[i, j] = dur[i, j]
+                    dur[i, j] += done[i]
         # risk events
         if n_risks > 0:
             for q in range(n_imp):
@@ -124,10 +140,21 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                     wd = int(v + 0.5) if v > 0.0 else 0
                     if kind[i] == FIXED and add_imp[q, j] == 0.0 and x_imp[q, j] == mode[i]:
                         wd = base[i]
-                    dur[i, j] = wd
-        # forward pass (plain tasks: see passes.forward)
+                    if started[i]:
+                        rem[i, j] = wd
+                        dur[i, j] = done[i] + wd
+                    else:
+                        dur[i, j] = wd
+        # forward pass (see passes.forward)
         for idx in range(n):
             v = order[idx]
+            if not plain[v]:
+                for j in range(BATCH):
+                    forward_task_lane(v, j, pred_ptr, link_from, link_type, link_lag,
+                                      link_elapsed, slow, cal, ctype, coff, astart, afinish,
+                                      start_floor, status_off, cal_ptr, cs, ce, cc, dur, rem,
+                                      es, ef, drv, err)
+                continue
             floor = start_floor[cal[v]]
             for j in range(BATCH):
                 es[v, j] = floor

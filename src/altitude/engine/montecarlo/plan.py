@@ -214,7 +214,7 @@ def prepare(
              & (net.astart == k.NONE) & ~slow_in & (net.status_instant is None))
     arrays.update(start_floor=floor, status_off=status, slow=np.ascontiguousarray(slow),
                   plain=np.ascontiguousarray(plain),
-                  batchable=np.array(bool(plain.all())),
+                  batchable=np.array(True),
                   table_pert=quantile_table(PERT), table_classic=quantile_table(PERT_CLASSIC))
     wt = net.calendars[net.default_cal]
     ef_inst = cpm.offsets_to_instants(net, det.early_finish, True)
