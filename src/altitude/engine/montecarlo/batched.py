@@ -64,6 +64,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
     zdrv = np.empty((max(n_drivers, 1), BATCH), dtype=np.float64)
     occurred = np.zeros((max(n_risks, 1), BATCH), dtype=np.bool_)
     fvals = np.empty(BATCH, dtype=np.int64)
+    vals = np.empty(BATCH, dtype=np.float64)
     best = np.empty(BATCH, dtype=np.int64)
     end_task = np.empty(BATCH, dtype=np.int64)
     w = np.empty(BATCH, dtype=np.int64)
@@ -100,17 +101,25 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
             row = shape_row[i]
             frac = shape_frac[i]
             dv = driver_of[i]
-            for j in range(BATCH):
-                u = uniform(streams[j], i)
-                if dv >= 0:
-                    r = rho[i]
+            if dv < 0:  # the common case, kept free of per-lane branches
+                for j in range(BATCH):
+                    vals[j] = sample_quantile(k, uniform(streams[j], i), lo_, mo_, hi_, row, frac,
+                                              table_pert, table_classic)
+            else:
+                r = rho[i]
+                for j in range(BATCH):
+                    u = uniform(streams[j], i)
                     u = normal_cdf(r * zdrv[dv, j] + np.sqrt(1.0 - r * r) * normal_ppf(u))
                     if u >= 1.0:
                         u = 1.0 - 1e-16
-                v = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert, table_classic)
+                    vals[j] = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert,
+                                              table_classic)
+            for j in range(BATCH):
+                v = vals[j]
                 dur[i, j] = int(v + 0.5) if v > 0.0 else 0
-                if sl >= 0:
-                    x_imp[sl, j] = v
+            if sl >= 0:
+                for j in range(BATCH):
+                    x_imp[sl, j] = vals[j]
             if started[i]:
                 for j in range(BATCH):
                     rem[i, j] = dur[i, j]
