@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import Demo, build_demo
+from tests.web.planning import Plan, build_plan
 
 
 @pytest.fixture
@@ -23,3 +24,8 @@ def client_for(demo: Demo) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def plan(demo: Demo) -> Plan:
+    return build_plan(demo)

@@ -33,7 +33,10 @@ def get_resource(user: AnyUser, resource_id: int) -> Resource:
     return resource
 
 
-def _check_refs(portfolio_id: int, values: Mapping[str, Any]) -> None:
+def _check_refs(portfolio_id: int, values: Mapping[str, Any], current: Resource | None = None) -> None:
+    name = values.get("name")
+    if name and Resource.objects.filter(portfolio_id=portfolio_id, name=name).exclude(pk=current.pk if current else 0).exists():
+        raise InvalidInput(f"name: the pool already has a resource named '{name}'.", field="name")
     user_id = values.get("user_id")
     if user_id is not None and not User.objects.filter(pk=user_id, is_active=True).exists():
         raise InvalidInput(f"user_id: no active user with id {user_id}.", field="user_id")
@@ -50,15 +53,19 @@ def create_resource(user: AnyUser, fields: Mapping[str, Any]) -> Resource:
     values = {k: v for k, v in fields.items() if k in RESOURCE_FIELDS}
     _check_refs(portfolio.pk, values)
     with transaction.atomic():
-        return validate_and_save(Resource(portfolio=portfolio, **values))
+        resource = validate_and_save(Resource(portfolio=portfolio, **values))
+    resource.refresh_from_db()
+    return resource
 
 
 def update_resource(user: AnyUser, resource_id: int, version: int | None, changes: Mapping[str, Any]) -> Resource:
     resource = get_resource(user, resource_id)
     authorize_visible(user, Res.RESOURCE, Action.CHANGE, resource.portfolio)
     values = {k: v for k, v in changes.items() if k in RESOURCE_FIELDS}
-    _check_refs(resource.portfolio_id, values)
-    return update_versioned(resource, version, values, "resource")
+    _check_refs(resource.portfolio_id, values, resource)
+    updated = update_versioned(resource, version, values, "resource")
+    updated.refresh_from_db()
+    return updated
 
 
 def delete_resource(user: AnyUser, resource_id: int) -> None:
@@ -93,14 +100,18 @@ def create_assignment(user: AnyUser, fields: Mapping[str, Any]) -> Assignment:
     if Assignment.objects.filter(task=task, resource=resource).exists():
         raise InvalidInput(f"resource_id: {resource.name} is already assigned to this task.", field="resource_id")
     with transaction.atomic():
-        return validate_and_save(Assignment(task=task, resource=resource,
-                                            **{k: v for k, v in fields.items() if k in ASSIGNMENT_FIELDS}))
+        assignment = validate_and_save(Assignment(task=task, resource=resource,
+                                                  **{k: v for k, v in fields.items() if k in ASSIGNMENT_FIELDS}))
+    assignment.refresh_from_db()
+    return assignment
 
 
 def update_assignment(user: AnyUser, assignment_id: int, version: int | None, changes: Mapping[str, Any]) -> Assignment:
     assignment = get_assignment(user, assignment_id)
     authorize(user, Res.ASSIGNMENT, Action.CHANGE, assignment.task.project)
-    return update_versioned(assignment, version, {k: v for k, v in changes.items() if k in ASSIGNMENT_FIELDS}, "assignment")
+    updated = update_versioned(assignment, version, {k: v for k, v in changes.items() if k in ASSIGNMENT_FIELDS}, "assignment")
+    updated.refresh_from_db()
+    return updated
 
 
 def delete_assignment(user: AnyUser, assignment_id: int) -> None:

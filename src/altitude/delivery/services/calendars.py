@@ -55,6 +55,12 @@ def _replace_exceptions(calendar: Calendar, exceptions: Sequence[Mapping[str, An
         exc.save()
 
 
+def _check_name(calendar: Calendar, name: str | None) -> None:
+    same = Calendar.objects.filter(portfolio_id=calendar.portfolio_id, project=calendar.project, name=name)
+    if name and same.exclude(pk=calendar.pk).exists():
+        raise InvalidInput(f"name: there already is a calendar named '{name}' here.", field="name")
+
+
 def _check_base(calendar: Calendar, base_id: int | None) -> None:
     if base_id is not None and not Calendar.objects.filter(pk=base_id, portfolio_id=calendar.portfolio_id).exists():
         raise InvalidInput(f"base_id: no calendar {base_id} in this portfolio.", field="base_id")
@@ -73,6 +79,7 @@ def create_calendar(user: AnyUser, fields: Mapping[str, Any]) -> Calendar:
                         **{k: v for k, v in fields.items() if k in CALENDAR_FIELDS and v is not None})
     authorize_visible(user, Resource.CALENDAR, Action.CREATE, _scope(calendar))
     _check_base(calendar, fields.get("base_id"))
+    _check_name(calendar, calendar.name)
     with transaction.atomic():
         validate_and_save(calendar)
         _replace_exceptions(calendar, fields.get("exceptions") or [])
@@ -84,6 +91,7 @@ def update_calendar(user: AnyUser, calendar_id: int, version: int | None, change
     calendar = get_calendar(user, calendar_id)
     authorize_visible(user, Resource.CALENDAR, Action.CHANGE, _scope(calendar))
     _check_base(calendar, changes.get("base_id"))
+    _check_name(calendar, changes.get("name"))
     with transaction.atomic():
         updated = update_versioned(calendar, version, {k: v for k, v in changes.items() if k in CALENDAR_FIELDS}, "calendar")
         if changes.get("exceptions") is not None:

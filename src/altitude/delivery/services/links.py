@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from altitude.core.errors import InvalidInput, NotFound
-from altitude.core.policy import Action, AnyUser, Resource, Scoped, authorize
+from altitude.core.policy import Action, AnyUser, Resource, Scoped, authorize, authorize_visible
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
 from altitude.delivery.models import Dependency, Project, Task
 from altitude.delivery.services.structure import get_project, visible_projects
@@ -34,8 +34,9 @@ def link_scopes(a: Project, b: Project) -> list[Scoped]:
 
 
 def authorize_link(user: AnyUser, action: Action, predecessor: Task, successor: Task) -> None:
+    """The user sees both tasks already; a missing role on a scope is a 403."""
     for scope in link_scopes(predecessor.project, successor.project):
-        authorize(user, Resource.DEPENDENCY, action, scope, label="dependency")
+        authorize_visible(user, Resource.DEPENDENCY, action, scope, label="dependency")
 
 
 def _visible_task(user: AnyUser, task_id: Any, field: str) -> Task:

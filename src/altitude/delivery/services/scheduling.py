@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from altitude.core.policy import Action, AnyUser, Resource, authorize
+from altitude.core.policy import Action, AnyUser, Resource, authorize, authorize_visible
 from altitude.delivery.adapters import apply_result, load_plan, run_engine
 from altitude.delivery.models import Dependency, Program, Project, RunStatus, ScheduleRun, Task
 from altitude.delivery.services.structure import get_program, get_project
@@ -70,7 +70,7 @@ def program_project_ids(program: Program) -> list[int]:
 
 def reschedule_program(user: AnyUser, program_id: int, status_date: dt.date | None = None) -> ScheduleRun:
     program = get_program(user, program_id)
-    authorize(user, Resource.SCHEDULE, Action.RESCHEDULE, program, label="program schedule")
+    authorize_visible(user, Resource.SCHEDULE, Action.RESCHEDULE, program, label="program schedule")
     return _reschedule(user, program_project_ids(program), program=program, status_date=status_date)
 
 
@@ -138,7 +138,7 @@ def project_schedule(user: AnyUser, project_id: int) -> dict[str, Any]:
 
 def program_schedule(user: AnyUser, program_id: int) -> dict[str, Any]:
     program = get_program(user, program_id)
-    authorize(user, Resource.SCHEDULE, Action.VIEW, program, label="program schedule")
+    authorize_visible(user, Resource.SCHEDULE, Action.VIEW, program, label="program schedule")
     last = program.schedule_runs.values_list("started_at", flat=True).first()
     return {"project_id": None, "program_id": program.pk, "status_date": None,
             "scheduled_at": last, **schedule_payload(program_project_ids(program))}

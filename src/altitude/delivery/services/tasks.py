@@ -156,7 +156,9 @@ def check_plan(project_ids: Iterable[int], cycle_field: str) -> None:
     check_acyclic(load_plan(connected_projects(project_ids)), cycle_field)
 
 
-def _tidy(values: dict[str, Any]) -> dict[str, Any]:
+def _tidy(values: dict[str, Any], task: Task | None = None) -> dict[str, Any]:
+    if task is not None and "parent_id" in values and values["parent_id"] != task.parent_id:
+        values["position"] = values.get("position") or END  # a new parent: last unless placed
     if values.get("milestone") is True and "duration_minutes" not in values:
         values["duration_minutes"] = 0
     if values.get("constraint_type") in {"asap", "alap"} and "constraint_date" not in values:
@@ -182,7 +184,7 @@ def create_task(user: AnyUser, project_id: int, fields: Mapping[str, Any]) -> Ta
 def update_task(user: AnyUser, task_id: int, version: int | None, changes: Mapping[str, Any]) -> Task:
     task = get_task(user, task_id)
     authorize(user, Resource.TASK, Action.CHANGE, task.project)
-    values = _tidy({k: v for k, v in changes.items() if k in TASK_FIELDS})
+    values = _tidy({k: v for k, v in changes.items() if k in TASK_FIELDS}, task)
     _check_refs(task.project, values, task)
     with transaction.atomic():
         updated = update_versioned(task, version, values, "task")
@@ -219,7 +221,7 @@ def bulk_update_tasks(user: AnyUser, project_id: int, items: Sequence[BulkItem])
             task = tasks.get(item.id)
             if task is None:
                 raise InvalidInput(f"items[{n}].id: no task {item.id} in project {project.code}.", field=f"items[{n}].id")
-            values = _tidy({k: v for k, v in item.changes.items() if k in TASK_FIELDS})
+            values = _tidy({k: v for k, v in item.changes.items() if k in TASK_FIELDS}, task)
             try:
                 check_version(task.version, item.version, f"task '{task.name}'")
             except StaleVersion as exc:
