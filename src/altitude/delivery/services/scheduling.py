@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from altitude.core.policy import Action, AnyUser, Resource, authorize, authorize_visible
@@ -74,8 +75,29 @@ def reschedule_program(user: AnyUser, program_id: int, status_date: dt.date | No
     return _reschedule(user, program_project_ids(program), program=program, status_date=status_date)
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="minutes") if value is not None else None
+class _Iso:
+    """ISO strings in the site's time zone, memoised.
+
+    The schedule query reads its date-times as text (the database's UTC rendering):
+    parsing thousands of aware date-times costs more than the rest of the request,
+    and a schedule repeats few distinct instants (work starts and ends at the same
+    hours), so only hundreds are converted.
+    """
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.seen: dict[object, str] = {}
+
+    def __call__(self, value: dt.datetime | str | None) -> str | None:
+        if value is None:
+            return None
+        text = self.seen.get(value)
+        if text is None:
+            instant = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=dt.UTC)
+            text = self.seen[value] = instant.astimezone(self.zone).isoformat(timespec="minutes")
+        return text
 
 
 SCHEDULE_COLUMNS = (
@@ -87,11 +109,15 @@ SCHEDULE_COLUMNS = (
 
 def schedule_payload(project_ids: Sequence[int]) -> dict[str, Any]:
     """Tasks, links, critical path and finish of the projects in one compact payload (4 queries)."""
-    rows = list(Task.objects.filter(project_id__in=project_ids).order_by("project__code", "outline").values_list(*SCHEDULE_COLUMNS))
+    _iso = _Iso()
+    as_text = {f"{c}_text": Cast(c, CharField()) for c in ("start", "finish", "late_start", "late_finish")}
+    columns = [f"{c}_text" if f"{c}_text" in as_text else c for c in SCHEDULE_COLUMNS]
+    rows = list(Task.objects.filter(project_id__in=project_ids).annotate(**as_text)
+                .order_by("project__code", "outline").values_list(*columns))
     parents = {r[2] for r in rows if r[2] is not None}
     tasks = []
     critical_path: list[tuple[str, int]] = []
-    finish: dt.datetime | None = None
+    finish: str | None = None
     scheduled = True
     for (pk, project_id, parent_id, wbs, name, start, fin, ls, lf, duration, milestone, pct, tf, ff, crit,
          drv, version) in rows:
@@ -105,9 +131,9 @@ def schedule_payload(project_ids: Sequence[int]) -> dict[str, Any]:
         })
         scheduled = scheduled and start is not None
         if crit and not summary and start is not None:
-            critical_path.append((start.isoformat(), pk))
-        if fin is not None and (finish is None or fin > finish):
-            finish = fin
+            critical_path.append((str(start), pk))  # UTC text: sorts chronologically
+        if fin is not None and (finish is None or str(fin) > finish):
+            finish = str(fin)
     own = {r[0] for r in rows}
     links: list[dict[str, Any]] = [
         {"id": pk, "predecessor_id": a, "successor_id": b, "type": kind, "lag_minutes": lag, "lag_elapsed": el, "version": v}
