@@ -19,7 +19,15 @@ Pieces = Sequence[Sequence[tuple[int, int]]]
 
 
 def _active(users: Sequence[int], pieces: Pieces, period: int, exclude: int) -> tuple[int, ...]:
-    return tuple(i for i in users if i != exclude and any(a <= period < b for a, b in pieces[i]))
+    """Tasks among ``users`` working in ``period`` (other than ``exclude``)."""
+    active = []
+    for i in users:
+        spans = pieces[i]
+        if i == exclude or not spans or period < spans[0][0] or period >= spans[-1][1]:
+            continue
+        if len(spans) == 1 or any(a <= period < b for a, b in spans):
+            active.append(i)
+    return tuple(active)
 
 
 def explain_delays(
@@ -28,12 +36,13 @@ def explain_delays(
     start: Sequence[int],
     finish: Sequence[int],
     pieces: Pieces,
+    loads: tuple[list[IntArray], int] | None = None,
 ) -> tuple[TaskDelay, ...]:
     """For each task starting after its early start: the driving predecessor and/or the
     first resource (with the tasks holding it) that stopped it starting earlier."""
-    loads, horizon = load_arrays(resources, net.demands, pieces)
+    loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
     capacities = [capacity_array(r, 0, horizon) for r in resources]
-    load_lists = [load.tolist() for load in loads]
+    load_lists = [load.tolist() for load in loads_by_resource]
     capacity_lists = [capacity.tolist() for capacity in capacities]
     users: list[list[int]] = [[] for _ in resources]
     for i in range(net.size):
@@ -130,17 +139,20 @@ def _blocking_short(
 
 
 def overallocations(
-    net: Network, resources: Sequence[Resource], pieces: Pieces
+    net: Network,
+    resources: Sequence[Resource],
+    pieces: Pieces,
+    loads: tuple[list[IntArray], int] | None = None,
 ) -> tuple[OverAllocation, ...]:
     """Every maximal run of periods where a resource carries more than its capacity."""
-    loads, horizon = load_arrays(resources, net.demands, pieces)
+    loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
     users: list[list[int]] = [[] for _ in resources]
     for i in range(net.size):
         for k, _ in net.demands[i]:
             users[k].append(i)
     found = []
     for k, resource in enumerate(resources):
-        load = loads[k]
+        load = loads_by_resource[k]
         capacity = capacity_array(resource, 0, horizon)
         over = load > capacity
         if not over.any():

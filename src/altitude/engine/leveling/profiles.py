@@ -111,9 +111,10 @@ def load_profiles(
     resources: Sequence[Resource],
     demands: Sequence[Sequence[tuple[int, int]]],
     pieces: Sequence[Sequence[tuple[int, int]]],
+    precomputed: tuple[list[IntArray], int] | None = None,
 ) -> tuple[LoadProfile, ...]:
     """Load profiles of every resource, segmented where load or capacity changes."""
-    loads, horizon = load_arrays(resources, demands, pieces)
+    loads, horizon = precomputed or load_arrays(resources, demands, pieces)
     profiles = []
     for resource, load in zip(resources, loads, strict=True):
         capacity = capacity_array(resource, 0, horizon)
@@ -126,8 +127,10 @@ def _segments(load: IntArray, capacity: IntArray) -> tuple[LoadSegment, ...]:
         return ()
     change = np.flatnonzero((np.diff(load) != 0) | (np.diff(capacity) != 0)) + 1
     bounds = [0, *change.tolist(), len(load)]
+    starts = np.asarray(bounds[:-1], dtype=np.int64)
+    loads, capacities = load[starts].tolist(), capacity[starts].tolist()
     return tuple(
-        LoadSegment(lo, hi, int(load[lo]), int(capacity[lo]))
-        for lo, hi in itertools.pairwise(bounds)
-        if load[lo] != 0
+        LoadSegment(lo, hi, level, cap)
+        for (lo, hi), level, cap in zip(itertools.pairwise(bounds), loads, capacities, strict=True)
+        if level != 0
     )

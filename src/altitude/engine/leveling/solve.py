@@ -14,7 +14,7 @@ from altitude.engine.leveling.explain import explain_delays, overallocations
 from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode
 from altitude.engine.leveling.network import Network, compile_problem
-from altitude.engine.leveling.profiles import load_profiles
+from altitude.engine.leveling.profiles import load_arrays, load_profiles
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
 
@@ -94,7 +94,8 @@ def _result(
     proven_infeasible: bool,
 ) -> LevelingResult:
     resources = problem.resources
-    over = overallocations(net, resources, best.pieces)
+    loads = load_arrays(resources, net.demands, best.pieces)
+    over = overallocations(net, resources, best.pieces, loads)
     if over or proven_infeasible:
         status = LevelingStatus.INFEASIBLE
     elif proven_optimal or best.makespan <= bound:
@@ -112,9 +113,9 @@ def _result(
             TaskDates(net.ids[i], best.start[i], best.finish[i], best.pieces[i], net.early_start[i])
             for i in range(net.size)
         ),
-        delays=explain_delays(net, resources, best.start, best.finish, best.pieces),
+        delays=explain_delays(net, resources, best.start, best.finish, best.pieces, loads),
         load_before=load_profiles(resources, net.demands, early.pieces),
-        load_after=load_profiles(resources, net.demands, best.pieces),
+        load_after=load_profiles(resources, net.demands, best.pieces, loads),
         overallocations=over,
         passes=passes,
     )
