@@ -110,6 +110,12 @@ def test_risk_event_shifts_exactly_the_runs_where_it_occurs() -> None:
     assert delayed == round(driver.occurred_share * runs)
     assert abs(delayed - p * runs) < 4 * math.sqrt(runs * p * (1 - p))
     assert driver.finish_shift_minutes == pytest.approx(2 * DAY)
+    # stratified draws: over whole blocks of 1,024 runs the share is exact, for any p/seed
+    for prob, seed in ((0.3, 1), (0.05, 2), (0.777, 3)):
+        plan_p = prepare(net_of(tasks, links), UncertaintyModel(risks=(
+            RiskEvent("R1", prob, (RiskImpact("T1", add_minutes=DAY * 2),)),)))
+        raw = run_all(plan_p, 3 * 1024, seed=seed, chunk_runs=1000)
+        assert raw.risk_runs[0] in range(3 * math.floor(prob * 1024), 3 * math.floor(prob * 1024) + 4)
 
 
 def test_opportunity_and_multiplier() -> None:
@@ -189,9 +195,11 @@ def test_plain_python_kernel_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(kernel, "sample_run", kernel.sample_run.py_func)
     monkeypatch.setattr(batched, "simulate_block_batched", batched.simulate_block_batched.py_func)
     for module in (kernel, batched):
-        for name in ("run_stream", "uniform", "sample_quantile", "normal_cdf", "normal_ppf"):
+        for name in ("run_stream", "uniform", "sample_quantile", "normal_cdf", "normal_ppf",
+                     "stratified"):
             monkeypatch.setattr(module, name, getattr(module, name).py_func)
     monkeypatch.setattr(sampling, "mix64", sampling.mix64.py_func)
+    monkeypatch.setattr(sampling, "uniform", sampling.uniform.py_func)
     monkeypatch.setattr(simulation, "simulate_chunk", kernel.simulate_chunk.py_func)
     monkeypatch.setattr(simulation, "simulate_chunk_batched",
                         batched.simulate_chunk_batched.py_func)

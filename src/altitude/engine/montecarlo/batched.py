@@ -24,6 +24,7 @@ from altitude.engine.montecarlo.sampling import (
     normal_ppf,
     run_stream,
     sample_quantile,
+    stratified,
     uniform,
 )
 
@@ -131,7 +132,8 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                     add_imp[q, j] = 0.0
             for q in range(n_risks):
                 for j in range(BATCH):
-                    occurred[q, j] = uniform(streams[j], n + q) < risk_prob[q]
+                    occurred[q, j] = (stratified(key, first_run + b0 + j, n + q, streams[j])
+                                      < risk_prob[q])
             for q in range(n_risks):
                 for j in range(BATCH):
                     if occurred[q, j]:

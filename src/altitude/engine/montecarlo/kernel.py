@@ -28,6 +28,7 @@ from altitude.engine.montecarlo.sampling import (
     normal_ppf,
     run_stream,
     sample_quantile,
+    stratified,
     uniform,
 )
 
@@ -42,7 +43,7 @@ B = npt.NDArray[np.bool_]
 
 @jit
 def sample_run(
-    stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, shape_row: I32,
+    key: np.uint64, run: int, stream: np.uint64, n: int, kind: I8, low: F64, mode: F64, high: F64, shape_row: I32,
     shape_frac: F64, done: I64, started: B, driver_of: I32, rho: F64, n_drivers: int,
     risk_prob: F64, imp_ptr: I64, imp_task: I32, imp_add: F64, imp_mult: F64,
     impacted: I32, table_pert: F32, table_classic: F32, base: I64,
@@ -83,7 +84,7 @@ def sample_run(
     for j in range(len(impacted)):
         add[impacted[j]] = 0.0
     for q in range(n_risks):
-        occurred[q] = uniform(stream, n + q) < risk_prob[q]
+        occurred[q] = stratified(key, run, n + q, stream) < risk_prob[q]
         if occurred[q]:
             for j in range(imp_ptr[q], imp_ptr[q + 1]):
                 x[imp_task[j]] *= imp_mult[j]
@@ -142,10 +143,10 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
     n_targets = len(tgt_ptr) - 1
     for r in range(n_runs):
         stream = run_stream(key, first_run + r)
-        sample_run(stream, n, kind, low, mode, high, shape_row, shape_frac, done, started,
-                   driver_of, rho, n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult,
-                   impacted, table_pert, table_classic, base, zdrv, occurred, x, add, duration,
-                   remaining)
+        sample_run(key, first_run + r, stream, n, kind, low, mode, high, shape_row,
+                   shape_frac, done, started, driver_of, rho, n_drivers, risk_prob, imp_ptr,
+                   imp_task, imp_add, imp_mult, impacted, table_pert, table_classic, base, zdrv,
+                   occurred, x, add, duration, remaining)
         forward(order, pred_ptr, link_from, link_type, link_lag, link_elapsed, slow, plain, duration,
                 cal, ctype, coff, astart, afinish, remaining, start_floor, status_off,
                 cal_ptr, cs, ce, cc, es, ef, drv, err)

@@ -7,8 +7,9 @@ bit for bit, the result of one big run.  ``key`` comes from ``numpy.random.SeedS
 (seed entropy well mixed); the hash is the SplitMix64 finaliser applied twice (once per
 run, once per slot), whose output passes BigCrush.
 
-Slots of one run: ``0..n_tasks-1`` task durations, then one per risk event (occurrence),
-then one per shared driver (its standard normal value).
+Slots of one run: ``0..n_tasks-1`` task durations, then one per risk event (occurrence,
+stratified over blocks of runs: :func:`stratified`), then one per shared driver (its
+standard normal value).
 """
 
 from __future__ import annotations
@@ -60,6 +61,32 @@ def uniform(stream: np.uint64, slot: int) -> float:
     """Uniform in [0, 1) for ``slot`` of a run (53 random bits)."""
     z = mix64(stream ^ ((np.uint64(slot) + _ONE) * _M2))
     return float(np.int64(z >> _S11)) * _INV53
+
+
+STRATA = 1024
+"""Runs per stratification block of the risk draws (a power of two: see :func:`stratified`)."""
+
+
+@jit_inline
+def stratified(key: np.uint64, run: int, slot: int, stream: np.uint64) -> float:
+    """Uniform for a risk event, stratified over blocks of :data:`STRATA` runs.
+
+    Run ``r`` of block ``r // STRATA`` gets stratum ``sigma(r % STRATA)`` of that block,
+    ``sigma`` a permutation keyed by (key, block, slot) (a 4-round Feistel network on 10
+    bits), plus a uniform jitter inside the stratum.  Over every whole block a risk of
+    probability ``p`` occurs in ``floor(p x 1024)`` or one more runs: its share is exact to
+    1/1024, not only on average, and still depends only on the run index (chunks merge).
+    """
+    block = np.uint64(run // STRATA)
+    x = np.uint64(run % STRATA)
+    k = mix64(key ^ (block * _GOLDEN) ^ ((np.uint64(slot) + _ONE) * _M1))
+    left = x >> np.uint64(5)
+    right = x & np.uint64(31)
+    for rnd in range(4):
+        f = mix64(k + (right << np.uint64(8)) + np.uint64(rnd)) & np.uint64(31)
+        left, right = right, left ^ f
+    stratum = (left << np.uint64(5)) | right
+    return (float(np.int64(stratum)) + uniform(stream, slot)) / STRATA
 
 
 @jit
