@@ -66,7 +66,7 @@ def explain_delays(
             j,
             linked,
             start[j],
-            (loads, capacities),
+            (loads_by_resource, capacities),
             (load_lists, capacity_lists),
             users,
             pieces,
