@@ -42,15 +42,11 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
      _succ_ptr, _succ_links, cal, _summary, ctype, coff, astart, afinish, remaining0,
      start_floor, status_off, cal_ptr, cs, ce, cc) = net
     (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
-     n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult, impacted, table_pert,
-     table_classic, countable) = unc
+     n_drivers, risk_prob, _imp_ptr, _imp_task, _imp_add, _imp_mult, _impacted, table_pert,
+     table_classic, countable, timp_ptr, timp_risk, timp_add, timp_mult) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
     n = len(order)
     n_risks = len(risk_prob)
-    n_imp = len(impacted)
-    slot = np.full(n, -1, dtype=np.int64)
-    for q in range(n_imp):
-        slot[impacted[q]] = q
     dur = np.empty((n, BATCH), dtype=np.int64)
     rem = np.empty((n, BATCH), dtype=np.int64)
     for i in range(n):
@@ -59,8 +55,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
     es = np.empty((n, BATCH), dtype=np.int64)
     ef = np.empty((n, BATCH), dtype=np.int64)
     drv = np.empty((n, BATCH), dtype=np.int64)
-    x_imp = np.empty((max(n_imp, 1), BATCH), dtype=np.float64)
-    add_imp = np.empty((max(n_imp, 1), BATCH), dtype=np.float64)
+    addv = np.empty(BATCH, dtype=np.float64)
     streams = np.empty(BATCH, dtype=np.uint64)
     zdrv = np.empty((max(n_drivers, 1), BATCH), dtype=np.float64)
     occurred = np.zeros((max(n_risks, 1), BATCH), dtype=np.bool_)
@@ -80,85 +75,71 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
         for d in range(n_drivers):
             for j in range(BATCH):
                 zdrv[d, j] = normal_ppf(uniform(streams[j], n + n_risks + d))
-        # durations
-        for i in range(n):
-            k = kind[i]
-            sl = slot[i]
-            if k == FIXED:
-                if started[i]:
-                    for j in range(BATCH):
-                        rem[i, j] = base[i]
-                        dur[i, j] = done[i] + base[i]
-                else:
-                    for j in range(BATCH):
-                        dur[i, j] = base[i]
-                if sl >= 0:
-                    for j in range(BATCH):
-                        x_imp[sl, j] = mode[i]
-                continue
-            lo_ = low[i]
-            mo_ = mode[i]
-            hi_ = high[i]
-            row = shape_row[i]
-            frac = shape_frac[i]
-            dv = driver_of[i]
-            if dv < 0:  # the common case, kept free of per-lane branches
-                for j in range(BATCH):
-                    vals[j] = sample_quantile(k, uniform(streams[j], i), lo_, mo_, hi_, row, frac,
-                                              table_pert, table_classic)
-            else:
-                r = rho[i]
-                for j in range(BATCH):
-                    u = uniform(streams[j], i)
-                    u = normal_cdf(r * zdrv[dv, j] + np.sqrt(1.0 - r * r) * normal_ppf(u))
-                    if u >= 1.0:
-                        u = 1.0 - 1e-16
-                    vals[j] = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert,
-                                              table_classic)
+        # risk occurrences first: they do not depend on durations
+        for q in range(n_risks):
             for j in range(BATCH):
-                v = vals[j]
-                dur[i, j] = int(v + 0.5) if v > 0.0 else 0
-            if sl >= 0:
-                for j in range(BATCH):
-                    x_imp[sl, j] = vals[j]
-            if started[i]:
-                for j in range(BATCH):
-                    rem[i, j] = dur[i, j]
-                    dur[i, j] += done[i]
-        # risk events
-        if n_risks > 0:
-            for q in range(n_imp):
-                for j in range(BATCH):
-                    add_imp[q, j] = 0.0
-            for q in range(n_risks):
-                for j in range(BATCH):
-                    occurred[q, j] = (stratified(key, first_run + b0 + j, n + q, streams[j])
-                                      < risk_prob[q])
-            for q in range(n_risks):
-                for j in range(BATCH):
-                    if occurred[q, j]:
-                        for a in range(imp_ptr[q], imp_ptr[q + 1]):
-                            x_imp[slot[imp_task[a]], j] *= imp_mult[a]
-            for q in range(n_risks):
-                for j in range(BATCH):
-                    if occurred[q, j]:
-                        for a in range(imp_ptr[q], imp_ptr[q + 1]):
-                            add_imp[slot[imp_task[a]], j] += imp_add[a]
-            for q in range(n_imp):
-                i = impacted[q]
-                for j in range(BATCH):
-                    v = x_imp[q, j] + add_imp[q, j]
-                    wd = int(v + 0.5) if v > 0.0 else 0
-                    if kind[i] == FIXED and add_imp[q, j] == 0.0 and x_imp[q, j] == mode[i]:
-                        wd = base[i]
-                    if started[i]:
-                        rem[i, j] = wd
-                        dur[i, j] = done[i] + wd
-                    else:
-                        dur[i, j] = wd
-        # forward pass (see passes.forward)
+                occurred[q, j] = (stratified(key, first_run + b0 + j, n + q, streams[j])
+                                  < risk_prob[q])
+        # one pass in topological order: each task's durations are drawn (and hit by the
+        # risks that occurred) right before its forward step, while its row is in cache
         for idx in range(n):
             v = order[idx]
+            k = kind[v]
+            if k == FIXED:
+                for j in range(BATCH):
+                    vals[j] = mode[v]
+            else:
+                lo_ = low[v]
+                mo_ = mode[v]
+                hi_ = high[v]
+                row = shape_row[v]
+                frac = shape_frac[v]
+                dv = driver_of[v]
+                if dv < 0:  # the common case, kept free of per-lane branches
+                    for j in range(BATCH):
+                        vals[j] = sample_quantile(k, uniform(streams[j], v), lo_, mo_, hi_, row,
+                                                  frac, table_pert, table_classic)
+                else:
+                    r = rho[v]
+                    for j in range(BATCH):
+                        u = uniform(streams[j], v)
+                        u = normal_cdf(r * zdrv[dv, j] + np.sqrt(1.0 - r * r) * normal_ppf(u))
+                        if u >= 1.0:
+                            u = 1.0 - 1e-16
+                        vals[j] = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert,
+                                                  table_classic)
+            i0 = timp_ptr[v]
+            i1 = timp_ptr[v + 1]
+            if i1 > i0:  # risks can hit this task: multipliers first, then added minutes
+                for j in range(BATCH):
+                    addv[j] = 0.0
+                for a in range(i0, i1):
+                    q = timp_risk[a]
+                    for j in range(BATCH):
+                        if occurred[q, j]:
+                            vals[j] *= timp_mult[a]
+                for a in range(i0, i1):
+                    q = timp_risk[a]
+                    for j in range(BATCH):
+                        if occurred[q, j]:
+                            addv[j] += timp_add[a]
+                for j in range(BATCH):
+                    x = vals[j] + addv[j]
+                    wd = int(x + 0.5) if x > 0.0 else 0
+                    if k == FIXED and addv[j] == 0.0 and vals[j] == mode[v]:
+                        wd = base[v]
+                    dur[v, j] = wd
+            elif k == FIXED:
+                for j in range(BATCH):
+                    dur[v, j] = base[v]
+            else:
+                for j in range(BATCH):
+                    x = vals[j]
+                    dur[v, j] = int(x + 0.5) if x > 0.0 else 0
+            if started[v]:
+                for j in range(BATCH):
+                    rem[v, j] = dur[v, j]
+                    dur[v, j] += done[v]
             if not plain[v]:
                 for j in range(BATCH):
                     forward_task_lane(v, j, pred_ptr, link_from, link_type, link_lag,

@@ -123,7 +123,7 @@ def simulate_block(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc:
      status_off, cal_ptr, cs, ce, cc) = net
     (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
      n_drivers, risk_prob, imp_ptr, imp_task, imp_add, imp_mult, impacted, table_pert,
-     table_classic, countable) = unc
+     table_classic, countable, _timp_ptr, _timp_risk, _timp_add, _timp_mult) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
     n = len(order)
     n_cal = len(cal_ptr) - 1

@@ -15,6 +15,7 @@ hangs on the ALAP task).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -138,7 +139,17 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
             imp_add.append(imp.add_minutes)
             imp_mult.append(imp.multiplier)
         imp_ptr.append(len(imp_task))
+    # the same impacts grouped by task (risk order kept): the batched kernel's layout
+    per_risk = [b - a for a, b in itertools.pairwise(imp_ptr)]
+    imp_risk = np.repeat(np.arange(len(model.risks), dtype=np.int32), per_risk)
+    tasks_of = np.array(imp_task, dtype=np.int32)
+    by_task = np.argsort(tasks_of, kind="stable")
+    timp_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tasks_of, minlength=n), out=timp_ptr[1:])
     return {
+        "timp_ptr": timp_ptr, "timp_risk": np.ascontiguousarray(imp_risk[by_task]),
+        "timp_add": np.ascontiguousarray(np.array(imp_add, dtype=np.float64)[by_task]),
+        "timp_mult": np.ascontiguousarray(np.array(imp_mult, dtype=np.float64)[by_task]),
         "kind": kind, "low": low, "mode": mode, "high": high, "shape_row": shape_row,
         "shape_frac": shape_frac, "done": done,
         "impacted": np.unique(np.array(imp_task, dtype=np.int32)),

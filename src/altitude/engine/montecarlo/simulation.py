@@ -104,7 +104,8 @@ def run_chunk(
                  a["done"], a["started"], a["base"], a["driver_of"], a["rho"],
                  len(plan.model.drivers), a["risk_prob"], a["imp_ptr"], a["imp_task"],
                  a["imp_add"], a["imp_mult"], a["impacted"], a["table_pert"],
-                 a["table_classic"], a["countable"])
+                 a["table_classic"], a["countable"], a["timp_ptr"], a["timp_risk"],
+                 a["timp_add"], a["timp_mult"])
         tgt_t = (a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal)
         finish = np.zeros((runs, len(plan.target_names)), dtype=np.int64)
         crit, s_d, s_dd, s_df = (np.zeros((blocks, n), dtype=np.int64) for _ in range(4))
