@@ -7,9 +7,10 @@ b - a) for a, b in any partition of 0..N])``: run ``r`` only depends on ``(seed,
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,22 @@ class ChunkResult:
     criticality: Criticality
 
 
+@contextlib.contextmanager
+def _dynamic_schedule() -> Iterator[None]:
+    """prange hands out one block at a time while the kernel runs (numba >= 0.57)."""
+    try:
+        import numba
+
+        previous = numba.set_parallel_chunksize(1)
+    except (ImportError, AttributeError):  # pragma: no cover
+        yield
+        return
+    try:
+        yield
+    finally:
+        numba.set_parallel_chunksize(previous)
+
+
 def _threads() -> int:
     try:
         import numba
@@ -92,7 +109,10 @@ def run_chunk(
     a = plan.arrays
     n = net.size
     n_risks = len(plan.risk_ids)
-    blocks = max(1, min(threads or _threads(), runs or 1))
+    # more blocks than threads, taken one at a time: a thread the OS pauses (shared
+    # machine) does not hold the whole chunk back; results do not depend on blocks
+    n_threads = threads or _threads()
+    blocks = max(1, min(n_threads * 4 if n_threads > 1 else 1, runs or 1))
     net_t = None
     while True:
         packed = pack_calendars(net)
@@ -113,7 +133,7 @@ def run_chunk(
         risk_n = np.zeros((blocks, n_risks), dtype=np.int64)
         risk_f = np.zeros((blocks, n_risks), dtype=np.int64)
         err = np.zeros(blocks, dtype=np.int64)
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore"), _dynamic_schedule():
             kernel(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
                    int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
                    risk_n, risk_f, err)
