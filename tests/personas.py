@@ -28,7 +28,7 @@ class Demo:
 
 
 def build_demo() -> Demo:
-    portfolio = load_demo(PASSWORD)
+    portfolio = load_demo(PASSWORD, plans=False)
     outsider = User.objects.create_user("outsider", password=PASSWORD, first_name="Olga", last_name="Outsider")
     users = {u.username: u for u in User.objects.all()}
     users["outsider"] = outsider

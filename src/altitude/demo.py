@@ -1,4 +1,4 @@
-"""The demo organisation: one portfolio, two programs, seven projects, one persona per role.
+"""The demo organisation: one portfolio, two programs, seven planned projects, one persona per role.
 
 Used by ``altitude demo`` and ``make run`` so a newcomer sees a realistic
 portfolio at once; the browser tests walk the same data.
@@ -79,8 +79,13 @@ def set_persona_passwords(password: str) -> list[Persona]:
 
 
 @transaction.atomic
-def load_demo(password: str) -> Portfolio:
-    """Create the demo organisation; refuses to run on a database that already has data."""
+def load_demo(password: str, *, plans: bool = True) -> Portfolio:
+    """Create the demo organisation; refuses to run on a database that already has data.
+
+    ``plans``: also give every project its WBS, calendars, resources, baseline and
+    progress, scheduled by the engine (``delivery.demo_plan``); tests that build their
+    own small plans leave it out.
+    """
     if has_data():
         raise RuntimeError("The database already holds portfolios; the demo loads only into an empty one.")
     people = _people(password)
@@ -132,6 +137,10 @@ def load_demo(password: str) -> Portfolio:
             ProjectMembership.objects.create(project=project, user=people["member"], role=Role.MEMBER)
         if code.startswith("OPS"):
             ProjectMembership.objects.create(project=project, user=people["mnowak"], role=Role.MEMBER)
+    if plans:
+        from altitude.delivery.demo_plan import load_plans
+
+        load_plans(portfolio, people)
     return portfolio
 
 

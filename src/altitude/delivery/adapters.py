@@ -171,17 +171,21 @@ def to_engine(plan: Plan, status_date: dt.date | None = None) -> en.ScheduleInpu
         if pred in plan.external and plan.external[pred][0] is None:
             continue  # an external predecessor never scheduled yet cannot drive anything
         links.append(en.Link(_engine_task_id(pred), _engine_task_id(succ), _LINK_TYPES[kind], int(lag), bool(elapsed)))
+    if status_date is None:
+        dates = [p["status_date"] for p in plan.projects.values() if p["status_date"]]
+        status_date = max(dates) if dates else (timezone.localdate() if has_progress else None)
     for pk, (start, finish, cal_id, _name, _wbs, _code) in plan.external.items():
         if start is None or finish is None:
             continue
         cal_name = str(cal_id) if cal_id else STANDARD
         begin, end = naive_local(start), naive_local(finish)
         working = ec.WorkingTime(calendars[cal_name], midnight(epoch_day)).working_between(begin, end)
+        # Fixed where it is: as actual dates when progress is in play (a must-start-on
+        # before the status date would fight the status date), else must-start-on.
+        fixed = (dict(progress=en.Progress(100.0, begin, end)) if status_date is not None
+                 else dict(constraint=en.Constraint(en.ConstraintType.MSO, begin)))
         tasks.append(en.Task(id=_engine_task_id(pk), duration_minutes=max(0, working), calendar=cal_name,
-                             constraint=en.Constraint(en.ConstraintType.MSO, begin), name=plan.label(str(pk))))
-    if status_date is None:
-        dates = [p["status_date"] for p in plan.projects.values() if p["status_date"]]
-        status_date = max(dates) if dates else (timezone.localdate() if has_progress else None)
+                             name=plan.label(str(pk)), **fixed))
     default = next(iter(project_cal.values())) if len(set(project_cal.values())) == 1 else STANDARD
     return en.ScheduleInput(
         tasks=tuple(tasks), links=tuple(links), start=midnight(epoch_day), calendars=calendars,
@@ -257,7 +261,7 @@ def computed_rows(plan: Plan, result: ScheduleResult, now: dt.datetime) -> list[
 
 
 def apply_result(plan: Plan, result: ScheduleResult, now: dt.datetime) -> int:
-    """Write the computed columns of the plan's own tasks; returns how many were written."""
+    """Write the computed columns of the plan's own tasks in one statement; returns how many."""
     rows = computed_rows(plan, result, now)
     if not rows:
         return 0
@@ -272,11 +276,10 @@ def apply_result(plan: Plan, result: ScheduleResult, now: dt.datetime) -> int:
                 [list(c) for c in columns],
             )
         return len(rows)
-    objs = []
-    for row in rows:
-        task = Task(pk=row[0])
-        for name, value in zip(COMPUTED, row[1:], strict=True):
-            setattr(task, name, value)
-        objs.append(task)
-    Task.objects.bulk_update(objs, list(COMPUTED), batch_size=500)
+    # Elsewhere (SQLite): one prepared UPDATE run for every row, still a single call.
+    adapt = connection.ops.adapt_datetimefield_value
+    assign = ", ".join(f"{name} = %s" for name in COMPUTED)
+    values = [(*(adapt(v) for v in row[1:7]), *row[7:11], adapt(row[11]), row[0]) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Task._meta.db_table} SET {assign} WHERE id = %s", values)
     return len(rows)

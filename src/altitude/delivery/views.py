@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -17,7 +17,7 @@ from altitude.core.paging import paginate
 from altitude.core.policy import AnyUser, role_on
 from altitude.delivery import services
 from altitude.delivery.forms import ProjectForm
-from altitude.delivery.models import ProjectMembership, Stage
+from altitude.delivery.models import ProjectMembership, ScheduleRun, Stage, Task
 from altitude.strategy.services import visible_portfolios
 
 T = TypeVar("T")
@@ -50,8 +50,13 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     projects = services.visible_projects(request.user).filter(program=program)
     totals = projects.aggregate(budget=Sum("budget"), cost=Sum("estimated_cost"), benefits=Sum("expected_benefits"))
     objectives = program.programobjective_set.select_related("objective")
+    # The integrated schedule at program altitude: milestones and the critical path, by date.
+    key_tasks = (Task.objects.filter(project__program=program).filter(Q(milestone=True) | Q(critical=True))
+                 .exclude(children__isnull=False).select_related("project").order_by("start", "project__code", "outline")[:200])
+    last_run = ScheduleRun.objects.filter(program=program).first()
     return render(request, "delivery/program_detail.html", {
         "program": program, "projects": projects, "totals": totals, "objectives": objectives,
+        "key_tasks": key_tasks, "last_run": last_run,
     })
 
 
@@ -76,7 +81,31 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _or_404(services.get_project, request.user, project_id)
     team = ProjectMembership.objects.filter(project=project).select_related("user").order_by("-role", "user__last_name")
     can_edit = role_on(request.user, project) == Role.MANAGER
-    return render(request, "delivery/project_detail.html", {"project": project, "team": team, "can_edit": can_edit})
+    return render(request, "delivery/project_detail.html", {
+        "project": project, "team": team, "can_edit": can_edit, **_schedule_rows(project.pk),
+        "last_run": ScheduleRun.objects.filter(project=project).first(),
+    })
+
+
+SCHEDULE_ROWS = 500
+
+
+def _schedule_rows(project_id: int) -> dict[str, object]:
+    """The project's tasks for the schedule table (one query): WBS depth, days, floats."""
+    rows: list[dict[str, Any]] = [dict(r) for r in Task.objects.filter(project_id=project_id).order_by("outline").values(
+        "id", "parent_id", "wbs", "name", "start", "finish", "duration_minutes", "milestone",
+        "total_float_minutes", "percent_complete", "critical")[: SCHEDULE_ROWS + 1]]
+    parents = {r["parent_id"] for r in rows}
+    finish = None
+    for r in rows:
+        r["depth"] = min(r["wbs"].count("."), 4)
+        r["summary"] = r["id"] in parents
+        r["days"] = round(r["duration_minutes"] / 480, 1)
+        tf = r["total_float_minutes"]
+        r["float_days"] = None if tf is None else round(tf / 480, 1)
+        if r["finish"] and (finish is None or r["finish"] > finish):
+            finish = r["finish"]
+    return {"tasks": rows[:SCHEDULE_ROWS], "more_tasks": len(rows) > SCHEDULE_ROWS, "schedule_finish": finish}
 
 
 @login_required
