@@ -477,3 +477,86 @@ def test_reschedule_without_start_date_names_the_field(demo: Demo, plan: Plan, p
     assert status == 422 and body["field"] == "start_date"
     status, body = call(pm, "POST", f"/api/v1/projects/{demo.dcx01.pk}/reschedule", {"status_date": "yesterday"})
     assert status == 422 and names_field(body, "status_date")
+
+
+# -- every versioned write: 428 without a version, 409 when stale, nothing changed --------------
+
+VERSIONED = {
+    "task": ("PATCH", "/api/v1/tasks/{design}", {"name": "Changed"}),
+    "move": ("POST", "/api/v1/tasks/{golive}/move", {"parent_id": "{phase}"}),
+    "progress": ("POST", "/api/v1/tasks/{build}/progress", {"percent_complete": 40}),
+    "dependency": ("PATCH", "/api/v1/dependencies/{link}", {"lag_minutes": 960}),
+    "calendar": ("PATCH", "/api/v1/calendars/{calendar}", {"name": "Changed"}),
+    "resource": ("PATCH", "/api/v1/resources/{resource}", {"name": "Changed"}),
+    "assignment": ("PATCH", "/api/v1/assignments/{assignment}", {"units": "0.25"}),
+}
+
+
+def _fill(value: object, plan: Plan) -> object:
+    ids = {"design": plan.design.pk, "golive": plan.golive.pk, "build": plan.build.pk, "phase": plan.phase.pk,
+           "link": plan.design_build.pk, "calendar": plan.calendar.pk, "resource": plan.resource.pk,
+           "assignment": plan.assignment.pk}
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and "/" not in value:
+        return ids[value[1:-1]]
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("kind", sorted(VERSIONED))
+def test_versioned_writes_need_the_current_version(kind: str, plan: Plan, owner: Client) -> None:
+    method, url, body = VERSIONED[kind]
+    url = str(_fill(url, plan))
+    payload = {k: _fill(v, plan) for k, v in body.items()}
+    before = call(owner, "GET", url.removesuffix("/move").removesuffix("/progress"))[1]
+    status, answer = call(owner, method, url, payload)
+    assert status == 428 and answer["field"] == "version"
+    status, answer = call(owner, method, url, payload | {"version": before["version"] + 1})
+    assert status == 409 and answer["field"] == "version"
+    assert call(owner, "GET", url.removesuffix("/move").removesuffix("/progress"))[1] == before
+    status, answer = call(owner, method, url, payload, **{"If-Match": f'"{before["version"]}"'})
+    assert status == 200, answer
+
+
+@pytest.mark.parametrize(("url", "payload", "field"), [
+    ("/api/v1/calendars/{calendar}", {"week": {"mon": [["17:00", "08:00"]]}}, "week"),
+    ("/api/v1/calendars/{calendar}", {"base_id": "{calendar}"}, "base"),
+    ("/api/v1/resources/{resource}", {"cost_rate": "-5"}, "cost_rate"),
+    ("/api/v1/resources/{resource}", {"user_id": 999999}, "user_id"),
+    ("/api/v1/dependencies/{link}", {"lag_minutes": "soon"}, "lag_minutes"),
+    ("/api/v1/tasks/{design}", {"parent_id": "{design}"}, "parent_id"),
+])
+def test_updates_422_name_the_field_and_change_nothing(plan: Plan, owner: Client, url: str, payload: dict[str, object],
+                                                       field: str) -> None:
+    url = str(_fill(url, plan))
+    before = call(owner, "GET", url)[1]
+    status, body = call(owner, "PATCH", url, {k: _fill(v, plan) for k, v in payload.items()} | {"version": before["version"]})
+    assert status == 422, body
+    assert names_field(body, field), body
+    assert call(owner, "GET", url)[1] == before
+
+
+def test_program_reschedule_422_names_the_project_without_start(demo: Demo, plan: Plan, owner: Client) -> None:
+    type(demo.dcx02).objects.filter(pk=demo.dcx02.pk).update(start_date=None)
+    status, body = call(owner, "POST", f"/api/v1/programs/{demo.dcx.pk}/reschedule", {})
+    assert status == 422 and body["field"] == "start_date" and "DCX-02" in body["detail"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/projects/{dcx01}/dependencies", "/api/v1/calendars", "/api/v1/resources",
+                                 "/api/v1/projects/{dcx01}/assignments", "/api/v1/projects/{dcx01}/baselines"])
+def test_planning_lists_query_count_does_not_grow(demo: Demo, plan: Plan, owner: Client, url: str) -> None:
+    from altitude.delivery import services
+
+    target = url.format(dcx01=demo.dcx01.pk)
+    with CaptureQueriesContext(connection) as few:
+        assert owner.get(target).status_code == 200
+    admin = demo.user("admin")
+    for n in range(5):
+        extra = task(admin, demo.dcx01, f"Extra {n}", 1)
+        Dependency.objects.create(predecessor=plan.golive, successor=extra)
+        calendar = Calendar.objects.create(portfolio=demo.portfolio, name=f"Extra {n}")
+        CalendarException.objects.create(calendar=calendar, start=plan.golive.start.date())  # type: ignore[union-attr]
+        resource = Resource.objects.create(portfolio=demo.portfolio, name=f"Extra {n}")
+        Assignment.objects.create(task=extra, resource=resource)
+        services.set_baseline(admin, demo.dcx01.pk, f"Extra {n}")
+    with CaptureQueriesContext(connection) as many:
+        assert owner.get(target).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
