@@ -144,7 +144,6 @@ def generate_program(
     activities = []
     links = []
     for p in range(projects):
-        base = p * per_project
         for k in range(per_project):
             task_id = f"p{p}t{k}"
             activities.append(
@@ -153,32 +152,43 @@ def generate_program(
                     rng.randint(1, 10),
                     {f"r{rng.randrange(resources)}": 1},
                     project=f"p{p}",
+                    splittable=splittable,
                 )
             )
             if k >= 5:
                 for pred in rng.sample(range(max(0, k - 300), k), min(k, rng.randint(1, 2))):
                     links.append(Link(f"p{p}t{pred}", task_id))
-        del base
     pool = tuple(Resource(f"r{r}", 1) for r in range(resources))
     return LevelingProblem(tuple(activities), pool, tuple(links))
 
 
 def independent_overload(
-    problem: LevelingProblem, starts: dict[str, int], finishes: dict[str, int]
+    problem: LevelingProblem,
+    starts: dict[str, int],
+    finishes: dict[str, int],
+    pieces: dict[str, tuple[tuple[int, int], ...]],
 ) -> int:
-    """Periods x resources over capacity, counted from the dates alone (no engine code)."""
+    """Over-capacity (resource, period) pairs, wrong durations and broken FS links,
+    counted from the dates alone (no engine code)."""
     capacity = {r.id: r.capacity for r in problem.resources}
     load: dict[tuple[str, int], int] = {}
+    wrong = 0
     for a in problem.activities:
+        spans = pieces[a.id]
+        work = sum(end - begin for begin, end in spans)
+        if work != a.duration or (
+            spans and (spans[0][0], spans[-1][1]) != (starts[a.id], finishes[a.id])
+        ):
+            wrong += 1
         for r, q in a.demands.items():
-            for t in range(starts[a.id], finishes[a.id]):
-                load[(r, t)] = load.get((r, t), 0) + q
+            for begin, end in spans:
+                for t in range(begin, end):
+                    load[(r, t)] = load.get((r, t), 0) + q
     over = sum(1 for (r, _), v in load.items() if v > capacity[r])
-    late = sum(1 for a in problem.activities if finishes[a.id] - starts[a.id] != a.duration)
     for link in problem.links:
         if starts[link.successor] < finishes[link.predecessor] + link.lag:
-            late += 1
-    return over + late
+            wrong += 1
+    return over + wrong
 
 
 def write_tjp(problem: LevelingProblem, path: Path) -> None:
