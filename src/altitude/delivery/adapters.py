@@ -138,6 +138,9 @@ def to_engine(plan: Plan, status_date: dt.date | None = None) -> en.ScheduleInpu
     calendars.setdefault(STANDARD, ec.Calendar(name=STANDARD))
     project_cal = {pk: str(p["calendar_id"]) if p["calendar_id"] else STANDARD for pk, p in plan.projects.items()}
     parents = {t[2] for t in plan.tasks if t[2] is not None}
+    project_of = {t[0]: t[1] for t in plan.tasks}
+    # Tasks driven from inside their own project already start after its start date.
+    led = {succ for pred, succ, *_ in plan.links if project_of.get(pred) == project_of[succ]}
     has_progress = False
     tasks: list[en.Task] = []
     for (pk, project_id, parent_id, name, _wbs, duration, milestone, ctype, cdate, cal_id, pct,
@@ -151,7 +154,7 @@ def to_engine(plan: Plan, status_date: dt.date | None = None) -> en.ScheduleInpu
             constraint = en.Constraint(en.ConstraintType.ALAP)
         else:
             project_start = plan.projects[project_id]["start_date"]
-            if project_start > epoch_day and pk not in parents:
+            if project_start > epoch_day and pk not in parents and pk not in led:
                 # A project of a program does not start before its own start date.
                 constraint = en.Constraint(en.ConstraintType.SNET, midnight(project_start))
         progress = None
@@ -234,6 +237,20 @@ def check_acyclic(plan: Plan, cycle_field: str) -> None:
         raise InvalidInput(f"{where}: {exc}", field=cycle_field) from exc
 
 
+def _array_literal(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of ints, booleans, aware date-times or None."""
+    def one(v: Any) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, bool):
+            return "t" if v else "f"
+        if isinstance(v, dt.datetime):
+            return f'"{v.isoformat()}"'
+        return str(int(v))
+
+    return "{" + ",".join(one(v) for v in values) + "}"
+
+
 COMPUTED = ("start", "finish", "early_start", "early_finish", "late_start", "late_finish",
             "total_float_minutes", "free_float_minutes", "critical", "driving_predecessor_id", "scheduled_at")
 
@@ -266,14 +283,16 @@ def apply_result(plan: Plan, result: ScheduleResult, now: dt.datetime) -> int:
     if not rows:
         return 0
     if connection.vendor == "postgresql":
-        columns = list(zip(*rows, strict=True))
+        # Each column travels as one array literal (text): psycopg's client-side quoting
+        # of Python lists costs more than the whole engine run at 5,000 tasks.
         types = ["bigint", *["timestamptz"] * 6, "integer", "integer", "boolean", "bigint", "timestamptz"]
+        literals = [_array_literal(column) for column in zip(*rows, strict=True)]
         select = ", ".join(f"unnest(%s::{t}[]) AS c{i}" for i, t in enumerate(types))
         assign = ", ".join(f"{name} = v.c{i + 1}" for i, name in enumerate(COMPUTED))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Task._meta.db_table} AS t SET {assign} FROM (SELECT {select}) AS v WHERE t.id = v.c0",
-                [list(c) for c in columns],
+                literals,
             )
         return len(rows)
     # Elsewhere (SQLite): one prepared UPDATE run for every row, still a single call.
