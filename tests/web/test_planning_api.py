@@ -560,3 +560,13 @@ def test_planning_lists_query_count_does_not_grow(demo: Demo, plan: Plan, owner:
     with CaptureQueriesContext(connection) as many:
         assert owner.get(target).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_project_calendar_is_set_through_the_project(demo: Demo, plan: Plan, pm: Client) -> None:
+    status, body = call(pm, "PATCH", f"/api/v1/projects/{demo.dcx01.pk}", {"calendar_id": plan.calendar.pk, "version": 1})
+    assert status == 200 and body["calendar_id"] == plan.calendar.pk
+    other = Calendar.objects.create(portfolio=demo.portfolio, project=demo.dcx02, name="DCX-02 only")
+    status, body = call(pm, "PATCH", f"/api/v1/projects/{demo.dcx01.pk}", {"calendar_id": other.pk, "version": 2})
+    assert status == 422 and body["field"] == "calendar_id"
+    demo.dcx01.refresh_from_db()
+    assert demo.dcx01.calendar_id == plan.calendar.pk

@@ -57,3 +57,10 @@ def test_schedule_pages_query_count_does_not_grow_with_tasks(
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+@pytest.mark.parametrize("model", ["delivery/task", "delivery/dependency", "delivery/calendar", "delivery/baseline",
+                                   "delivery/schedulerun", "resources/resource", "resources/assignment"])
+def test_admin_lists_the_plan(demo: Demo, plan: Plan, client_for: Callable[[str], Client], model: str) -> None:
+    client = client_for("admin")
+    assert client.get(f"/admin/{model}/").status_code == 200

@@ -55,6 +55,7 @@ class ProjectIn(Schema):
     feasibility: int = Field(3, ge=1, le=5)
     start_date: date | None = None
     finish_date: date | None = None
+    calendar_id: int | None = Field(None, description="Default calendar of the project's tasks.")
 
 
 class ProjectPatch(Schema):
@@ -71,6 +72,7 @@ class ProjectPatch(Schema):
     feasibility: int | None = Field(None, ge=1, le=5)
     start_date: date | None = None
     finish_date: date | None = None
+    calendar_id: int | None = None
     version: int | None = Field(None, ge=1, description="The version you edited (or send If-Match).")
 
 
@@ -91,6 +93,8 @@ class ProjectOut(Schema):
     feasibility: int
     start_date: date | None
     finish_date: date | None
+    calendar_id: int | None
+    status_date: date | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -20,7 +20,7 @@ from altitude.strategy.services import visible_portfolios
 PROGRAM_FIELDS = frozenset({"name", "goal", "manager_id", "budget"})
 PROJECT_FIELDS = frozenset({
     "name", "description", "manager_id", "sponsor_id", "stage", "priority", "budget",
-    "estimated_cost", "expected_benefits", "feasibility", "start_date", "finish_date", "program_id",
+    "estimated_cost", "expected_benefits", "feasibility", "start_date", "finish_date", "program_id", "calendar_id",
 })
 
 
@@ -113,6 +113,18 @@ def _check_people(fields: Mapping[str, Any]) -> None:
             raise InvalidInput(f"{field}: no active user with id {pk}.", field=field)
 
 
+def _check_calendar(portfolio_id: int, project_id: int | None, calendar_id: int | None) -> None:
+    """A project's calendar is one of its portfolio's shared calendars or its own."""
+    if calendar_id is None:
+        return
+    from altitude.delivery.models import Calendar
+
+    usable = Calendar.objects.filter(pk=calendar_id, portfolio_id=portfolio_id).filter(
+        Q(project__isnull=True) | Q(project_id=project_id))
+    if not usable.exists():
+        raise InvalidInput(f"calendar_id: no calendar {calendar_id} usable by this project.", field="calendar_id")
+
+
 def create_program(user: AnyUser, portfolio_id: int, fields: Mapping[str, Any]) -> Program:
     portfolio = _visible_parent(user, Portfolio, portfolio_id, "portfolio_id")
     authorize(user, Resource.PROGRAM, Action.CREATE, parent=portfolio)
@@ -141,6 +153,7 @@ def create_project(user: AnyUser, portfolio_id: int, fields: Mapping[str, Any]) 
     _check_people(fields)
     values = _only(fields, PROJECT_FIELDS | {"code"})
     values.pop("program_id", None)
+    _check_calendar(portfolio.pk, None, values.get("calendar_id"))
     with transaction.atomic():
         return validate_and_save(Project(portfolio=portfolio, program=program, **values))
 
@@ -150,6 +163,7 @@ def update_project(user: AnyUser, project_id: int, version: int | None, changes:
     authorize(user, Resource.PROJECT, Action.CHANGE, project)
     _check_people(changes)
     values = _only(changes, PROJECT_FIELDS)
+    _check_calendar(project.portfolio_id, project.pk, values.get("calendar_id"))
     if values.get("program_id") is not None:
         program = _visible_parent(user, Program, values["program_id"], "program_id")
         authorize(user, Resource.PROJECT, Action.CREATE, parent=program)
