@@ -18,8 +18,10 @@ from altitude.engine.leveling.profiles import load_arrays, load_profiles
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
 
-HEURISTIC_SHARE = 0.1
-"""Share of the exact mode's budget given to the heuristic warm start."""
+HEURISTIC_SHARE = 0.03
+"""Share of the exact mode's budget given to the heuristic warm start (its first pass always
+runs). Measured on all of j30 at 0.95 s: 0.1 -> 471 optima, 0.03 -> 474, 0.0 -> 473; CP-SAT
+makes better use of the time than more heuristic passes."""
 
 EXACT_RESTARTS = 1
 """CP-SAT runs in sequence, each with a new seed and the best schedule so far as hint.
