@@ -13,24 +13,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from altitude.engine.errors import CyclicDependency as EngineCyclicDependency
+from altitude.engine.errors import ScheduleValidationError
+
 DEFAULT_PRIORITY = 500
 """MS Project's default task priority (0..1000); higher is levelled first."""
 
 
-class LevelingInputError(ValueError):
-    """Invalid levelling input; the message names the task/resource and the field."""
+class LevelingInputError(ScheduleValidationError):
+    """Invalid levelling input; the message names the task/resource and the field.
+
+    A :class:`~altitude.engine.errors.ScheduleValidationError`, so the edge translates
+    levelling and scheduling errors in one place.
+    """
 
     def __init__(self, message: str, *, task: str | None = None, field: str | None = None) -> None:
-        super().__init__(message)
+        # The message already names the task and field: skip the parent's prefix.
+        Exception.__init__(self, message)
         self.task = task
         self.field = field
 
 
-class CyclicDependency(LevelingInputError):
-    """The links form a cycle; ``cycle`` lists the tasks of one cycle in order."""
+class CyclicDependency(EngineCyclicDependency, LevelingInputError):
+    """The links form a cycle; ``cycle`` (and ``tasks``) list the tasks of one cycle in order.
+
+    The scheduling engine's ``CyclicDependency``, so one ``except`` catches both.
+    """
 
     def __init__(self, cycle: tuple[str, ...]) -> None:
-        super().__init__("cyclic dependency: " + " -> ".join((*cycle, cycle[0])))
+        EngineCyclicDependency.__init__(self, cycle)
+        self.task = cycle[0] if cycle else None
+        self.field = "links"
         self.cycle = cycle
 
 
