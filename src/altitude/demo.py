@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from altitude.accounts.models import User
 from altitude.core.models import Role
@@ -34,6 +35,11 @@ class Persona:
     job_title: str
     role: str
 
+
+# Loaders that add each app's demo rows (registers, actuals, ...) once the plans exist:
+# dotted paths to ``load(portfolio, people)`` functions, run in this order.
+DEMO_EXTENSIONS: tuple[str, ...] = (
+)
 
 PERSONAS = (
     Persona("portfolio", "Maria", "Keller", "Head of Portfolio Management", "portfolio manager"),
@@ -141,6 +147,8 @@ def load_demo(password: str, *, plans: bool = True) -> Portfolio:
         from altitude.delivery.demo_plan import load_plans
 
         load_plans(portfolio, people)
+        for dotted in DEMO_EXTENSIONS:
+            import_string(dotted)(portfolio, people)
     return portfolio
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "altitude.strategy",
     "altitude.delivery",
     "altitude.resources",
+    "altitude.governance",
 ]
 
 MIDDLEWARE = [

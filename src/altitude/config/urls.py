@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("altitude.core.urls")),
     path("", include("altitude.strategy.urls")),
     path("", include("altitude.delivery.urls")),
+    path("", include("altitude.governance.urls")),
     path("accounts/", include("altitude.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

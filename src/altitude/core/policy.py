@@ -41,6 +41,9 @@ class Resource(StrEnum):
     RESOURCE = "resource"
     ASSIGNMENT = "assignment"
     SCHEDULE = "schedule"
+    RISK = "risk"
+    ISSUE = "issue"
+    TIME_ENTRY = "time entry"
 
 
 class Action(StrEnum):
@@ -50,6 +53,7 @@ class Action(StrEnum):
     DELETE = "delete"
     PROGRESS = "update progress of"
     RESCHEDULE = "reschedule"
+    ESCALATE = "escalate"
 
 
 CRUD = frozenset({Action.VIEW, Action.CREATE, Action.CHANGE, Action.DELETE})
@@ -59,6 +63,8 @@ ACTIONS: dict[Resource, frozenset[Action]] = {
     **{r: CRUD for r in Resource},
     Resource.TASK: CRUD | {Action.PROGRESS},
     Resource.SCHEDULE: frozenset({Action.VIEW, Action.RESCHEDULE}),
+    Resource.RISK: CRUD | {Action.ESCALATE},
+    Resource.ISSUE: CRUD | {Action.ESCALATE},
 }
 
 
@@ -127,6 +133,24 @@ RULES: dict[tuple[Resource, Action], Rule] = {
     # The schedule of a project or of a whole program.
     (Resource.SCHEDULE, Action.VIEW): Rule("self", Role.VIEWER),
     (Resource.SCHEDULE, Action.RESCHEDULE): Rule("self", Role.MANAGER),
+    # Registers: the scope is the project (or program) that owns the risk or issue. Anyone
+    # on the team may raise one; its managers triage, close and escalate it upwards.
+    (Resource.RISK, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.RISK, Action.CREATE): Rule("self", Role.MEMBER),
+    (Resource.RISK, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.RISK, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.RISK, Action.ESCALATE): Rule("self", Role.MANAGER),
+    (Resource.ISSUE, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.ISSUE, Action.CREATE): Rule("self", Role.MEMBER),
+    (Resource.ISSUE, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.ISSUE, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.ISSUE, Action.ESCALATE): Rule("self", Role.MANAGER),
+    # Time entries: the scope is the task's project; members book time on tasks they are
+    # assigned to (the service also checks that the entry is their own); managers correct any.
+    (Resource.TIME_ENTRY, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.TIME_ENTRY, Action.CREATE): Rule("self", Role.MEMBER, assigned_only=True),
+    (Resource.TIME_ENTRY, Action.CHANGE): Rule("self", Role.MEMBER, assigned_only=True),
+    (Resource.TIME_ENTRY, Action.DELETE): Rule("self", Role.MEMBER, assigned_only=True),
 }
 
 PUBLIC = "public"
@@ -205,6 +229,21 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:openapi-view": PUBLIC,
     "api-docs": PUBLIC,
 }
+
+
+def register_routes(routes: dict[str, tuple[Resource, Action] | str]) -> None:
+    """Add an app's route rows (called from its ``AppConfig.ready``); a name may not be claimed twice.
+
+    Apps keep their rows next to their urls so that adding a page touches one app;
+    the route-coverage tests still see a single table.
+    """
+    clashes = sorted(routes.keys() & ROUTES.keys())
+    if clashes:
+        raise ValueError(f"Routes already have a policy row: {', '.join(clashes)}")
+    for name, row in routes.items():
+        if isinstance(row, tuple) and row not in RULES:
+            raise ValueError(f"Route {name} points to {row}, which has no rule.")
+    ROUTES.update(routes)
 
 
 class Scoped(Protocol):

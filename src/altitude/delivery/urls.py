@@ -1,12 +1,7 @@
-from django.urls import path
+"""Delivery pages: the program routes and the project workspace routes, one namespace."""
 
-from altitude.delivery import views
+from altitude.delivery.program_urls import urlpatterns as program_patterns
+from altitude.delivery.project_urls import urlpatterns as project_patterns
 
 app_name = "delivery"
-urlpatterns = [
-    path("programs/", views.program_list, name="program-list"),
-    path("programs/<int:program_id>/", views.program_detail, name="program-detail"),
-    path("projects/", views.project_list, name="project-list"),
-    path("projects/<int:project_id>/", views.project_detail, name="project-detail"),
-    path("projects/<int:project_id>/edit/", views.project_edit, name="project-edit"),
-]
+urlpatterns = [*program_patterns, *project_patterns]

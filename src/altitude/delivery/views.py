@@ -1,4 +1,4 @@
-"""Program (macro) and project (micro) pages."""
+"""Project pages (micro altitude); ``program_views`` holds the program ones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -18,46 +17,15 @@ from altitude.core.policy import AnyUser, role_on
 from altitude.delivery import services
 from altitude.delivery.forms import ProjectForm
 from altitude.delivery.models import ProjectMembership, ScheduleRun, Stage, Task
-from altitude.strategy.services import visible_portfolios
 
 T = TypeVar("T")
 
 
-def _or_404(call: Callable[[AnyUser, int], T], user: AnyUser, pk: int) -> T:
+def or_404(call: Callable[[AnyUser, int], T], user: AnyUser, pk: int) -> T:
     try:
         return call(user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-@login_required
-def program_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    portfolio = request.GET.get("portfolio")
-    qs = services.filter_programs(
-        services.visible_programs(request.user), q, int(portfolio) if portfolio and portfolio.isdigit() else None
-    ).annotate(project_count=Count("projects"), project_budget=Sum("projects__budget")).order_by("portfolio__name", "name")
-    page, query = paginate(request, qs)
-    return render(request, "delivery/program_list.html", {
-        "page": page, "query": query, "q": q, "portfolio": portfolio,
-        "portfolios": visible_portfolios(request.user),
-    })
-
-
-@login_required
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _or_404(services.get_program, request.user, program_id)
-    projects = services.visible_projects(request.user).filter(program=program)
-    totals = projects.aggregate(budget=Sum("budget"), cost=Sum("estimated_cost"), benefits=Sum("expected_benefits"))
-    objectives = program.programobjective_set.select_related("objective")
-    # The integrated schedule at program altitude: milestones and the critical path, by date.
-    key_tasks = (Task.objects.filter(project__program=program).filter(Q(milestone=True) | Q(critical=True))
-                 .exclude(children__isnull=False).select_related("project").order_by("start", "project__code", "outline")[:200])
-    last_run = ScheduleRun.objects.filter(program=program).first()
-    return render(request, "delivery/program_detail.html", {
-        "program": program, "projects": projects, "totals": totals, "objectives": objectives,
-        "key_tasks": key_tasks, "last_run": last_run,
-    })
 
 
 @login_required
@@ -78,7 +46,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _or_404(services.get_project, request.user, project_id)
+    project = or_404(services.get_project, request.user, project_id)
     team = ProjectMembership.objects.filter(project=project).select_related("user").order_by("-role", "user__last_name")
     can_edit = role_on(request.user, project) == Role.MANAGER
     return render(request, "delivery/project_detail.html", {
@@ -110,7 +78,7 @@ def _schedule_rows(project_id: int) -> dict[str, object]:
 
 @login_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _or_404(services.get_project, request.user, project_id)
+    project = or_404(services.get_project, request.user, project_id)
     if role_on(request.user, project) != Role.MANAGER:
         return render(request, "403.html", {"message": "Only the project's managers may edit it."}, status=403)
     form = ProjectForm(request.POST or None, instance=project, initial={"version": project.version})

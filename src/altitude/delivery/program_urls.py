@@ -1,0 +1,10 @@
+"""Program routes (macro altitude)."""
+
+from django.urls import path
+
+from altitude.delivery import program_views
+
+urlpatterns = [
+    path("programs/", program_views.program_list, name="program-list"),
+    path("programs/<int:program_id>/", program_views.program_detail, name="program-detail"),
+]

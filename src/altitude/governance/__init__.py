@@ -1,0 +1,1 @@
+"""Risks and issues of projects and programs: registers, escalation, heat maps."""
