@@ -38,3 +38,24 @@ class MembershipBase(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Notification(models.Model):
+    """A short message for one person ("Jonas assigned you to Build Checkout"), with a link.
+
+    Not versioned: only its recipient changes it, and only to mark it read (``read_at``).
+    Created through :func:`altitude.core.notifications.notify`.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True, help_text="A path inside Altitude, e.g. /projects/3/.")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
