@@ -1,3 +1,4 @@
+"""Risks and issues of projects and programs: registers, escalation, heat maps."""
 from django.apps import AppConfig
 
 
@@ -5,3 +6,9 @@ class GovernanceConfig(AppConfig):
     name = "altitude.governance"
     label = "governance"
     verbose_name = "Governance: risks and issues"
+
+    def ready(self) -> None:
+        from altitude.core import policy
+        from altitude.governance.routes import ROUTES
+
+        policy.register_routes(ROUTES)

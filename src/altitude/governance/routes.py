@@ -1,0 +1,36 @@
+"""Policy rows of the governance pages and API operations (registered in ``apps.ready``)."""
+
+from __future__ import annotations
+
+from altitude.core.policy import Action, Resource
+
+R, ISS = Resource.RISK, Resource.ISSUE
+
+ROUTES: dict[str, tuple[Resource, Action] | str] = {
+    # pages
+    "governance:project-risks": (R, Action.VIEW),
+    "governance:risk-create": (R, Action.CREATE),
+    "governance:risk-detail": (R, Action.VIEW),
+    "governance:risk-edit": (R, Action.CHANGE),
+    "governance:risk-escalate": (R, Action.ESCALATE),
+    "governance:project-issues": (ISS, Action.VIEW),
+    "governance:issue-create": (ISS, Action.CREATE),
+    "governance:issue-detail": (ISS, Action.VIEW),
+    "governance:issue-edit": (ISS, Action.CHANGE),
+    "governance:issue-escalate": (ISS, Action.ESCALATE),
+    # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
+    "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
+    # API operations
+    "api:list_risks": (R, Action.VIEW),
+    "api:get_risk": (R, Action.VIEW),
+    "api:create_risk": (R, Action.CREATE),
+    "api:update_risk": (R, Action.CHANGE),
+    "api:delete_risk": (R, Action.DELETE),
+    "api:escalate_risk": (R, Action.ESCALATE),
+    "api:list_issues": (ISS, Action.VIEW),
+    "api:get_issue": (ISS, Action.VIEW),
+    "api:create_issue": (ISS, Action.CREATE),
+    "api:update_issue": (ISS, Action.CHANGE),
+    "api:delete_issue": (ISS, Action.DELETE),
+    "api:escalate_issue": (ISS, Action.ESCALATE),
+}
