@@ -39,6 +39,7 @@ class Persona:
 # Loaders that add each app's demo rows (registers, actuals, ...) once the plans exist:
 # dotted paths to ``load(portfolio, people)`` functions, run in this order.
 DEMO_EXTENSIONS: tuple[str, ...] = (
+    "altitude.resources.demo_actuals.load",
 )
 
 PERSONAS = (

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from altitude.resources.models import Assignment, Resource
+from altitude.resources.models import Assignment, Resource, TimeEntry
 
 
 @admin.register(Resource)
@@ -15,4 +15,11 @@ class ResourceAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
 @admin.register(Assignment)
 class AssignmentAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     list_display = ("task", "resource", "units", "work_minutes", "version")
+    readonly_fields = ("version",)
+
+
+@admin.register(TimeEntry)
+class TimeEntryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    list_display = ("date", "user", "task", "minutes", "resource", "version")
+    list_filter = ("date",)
     readonly_fields = ("version",)

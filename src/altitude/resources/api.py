@@ -1,13 +1,14 @@
-"""``/api/v1/resources`` and ``/api/v1/assignments``: parse, call one service, return."""
+"""``/api/v1/resources``, ``/api/v1/assignments`` and ``/api/v1/time-entries``: parse, call one service, return."""
 
+import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.resources import services
-from altitude.resources.models import Assignment, Resource, ResourceKind
+from altitude.resources import services, time_entries
+from altitude.resources.models import Assignment, Resource, ResourceKind, TimeEntry
 from altitude.resources.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -15,6 +16,9 @@ from altitude.resources.schemas import (
     ResourceIn,
     ResourceOut,
     ResourcePatch,
+    TimeEntryIn,
+    TimeEntryOut,
+    TimeEntryPatch,
 )
 
 router = Router(tags=["resources"])
@@ -88,4 +92,41 @@ def update_assignment(request: HttpRequest, assignment_id: int, payload: Assignm
 @router.delete("/assignments/{assignment_id}", response={204: None})
 def delete_assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
     services.delete_assignment(request.user, assignment_id)
+    return HttpResponse(status=204)
+
+
+class TimeEntryFilters(Schema):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    task: int | None = None
+    project: int | None = None
+
+
+@router.get("/time-entries", response=list[TimeEntryOut], tags=["time entries"])
+@paginate(PageNumberPagination, page_size=100)
+def list_my_time_entries(request: HttpRequest, filters: Query[TimeEntryFilters]) -> object:
+    """The signed-in user's own entries, newest first; ``start``/``end`` are inclusive dates."""
+    return time_entries.my_entries(request.user, filters.start, filters.end, filters.task, filters.project)
+
+
+@router.get("/time-entries/{entry_id}", response=TimeEntryOut, tags=["time entries"])
+def get_time_entry(request: HttpRequest, entry_id: int) -> TimeEntry:
+    return time_entries.get_time_entry(request.user, entry_id)
+
+
+@router.post("/time-entries", response={201: TimeEntryOut}, tags=["time entries"])
+def create_time_entry(request: HttpRequest, payload: TimeEntryIn) -> TimeEntry:
+    return time_entries.create_time_entry(request.user, payload.dict())
+
+
+@router.patch("/time-entries/{entry_id}", response=TimeEntryOut, tags=["time entries"])
+def update_time_entry(request: HttpRequest, entry_id: int, payload: TimeEntryPatch) -> TimeEntry:
+    changes = payload.dict(exclude_unset=True)
+    version = expected_version(request, changes.pop("version", None))
+    return time_entries.update_time_entry(request.user, entry_id, version, changes)
+
+
+@router.delete("/time-entries/{entry_id}", response={204: None}, tags=["time entries"])
+def delete_time_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    time_entries.delete_time_entry(request.user, entry_id)
     return HttpResponse(status=204)

@@ -83,3 +83,40 @@ class Assignment(VersionedModel):
     def clean(self) -> None:
         if self.task_id and self.resource_id and self.task.project.portfolio_id != self.resource.portfolio_id:
             raise ValidationError({"resource_id": "The resource belongs to another portfolio's pool."})
+
+
+MINUTES_PER_DAY = 24 * 60
+
+
+class TimeEntry(VersionedModel):
+    """Actual work: ``user`` spent ``minutes`` on ``task`` on ``date``.
+
+    ``resource`` is the pool entry the time is costed at (the user's resource in the
+    task's portfolio, set by the service); actual cost = minutes / 60 x its ``cost_rate``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey("delivery.Task", on_delete=models.CASCADE, related_name="time_entries")
+    resource = models.ForeignKey(
+        Resource, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries",
+        help_text="The resource whose cost rate prices this time (empty: the user has none in this pool).",
+    )
+    date = models.DateField()
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "time entries"
+        ordering = ["-date", "task"]
+        indexes = [models.Index(fields=["user", "date"]), models.Index(fields=["task", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(minutes__gte=1, minutes__lte=MINUTES_PER_DAY), name="time_entry_minutes_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date} {self.minutes} min on {self.task_id}"
+
+    def clean(self) -> None:
+        if self.minutes is not None and not 1 <= self.minutes <= MINUTES_PER_DAY:
+            raise ValidationError({"minutes": "Enter between 1 minute and 24 hours."})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from decimal import Decimal
 
@@ -66,6 +67,35 @@ class AssignmentOut(Schema):
     resource_id: int
     units: Decimal
     work_minutes: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TimeEntryIn(Schema):
+    task_id: int
+    date: dt.date | None = Field(None, description="Empty: today. Not after today.")
+    minutes: int = Field(ge=1, le=1440, description="1 minute to 24 hours; a person's day adds up to 24 h at most.")
+    note: str = Field("", max_length=300)
+    user_id: int | None = Field(None, description="Book for someone else (the project's managers only).")
+
+
+class TimeEntryPatch(Schema):
+    date: dt.date | None = None
+    minutes: int | None = Field(None, ge=1, le=1440)
+    note: str | None = Field(None, max_length=300)
+    version: int | None = VERSION
+
+
+class TimeEntryOut(Schema):
+    id: int
+    user_id: int
+    task_id: int
+    project_id: int = Field(alias="task.project_id")
+    resource_id: int | None
+    date: dt.date
+    minutes: int
+    note: str
     version: int
     created_at: datetime
     updated_at: datetime
