@@ -5,12 +5,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from altitude.config.api import api
+from altitude.core.search_views import search_page
 
 urlpatterns = [
     path("", include("altitude.core.urls")),
     path("", include("altitude.strategy.urls")),
     path("", include("altitude.delivery.urls")),
     path("", include("altitude.governance.urls")),
+    path("search/", search_page, name="search"),
     path("accounts/", include("altitude.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
