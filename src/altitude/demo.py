@@ -40,6 +40,7 @@ class Persona:
 # dotted paths to ``load(portfolio, people)`` functions, run in this order.
 DEMO_EXTENSIONS: tuple[str, ...] = (
     "altitude.resources.demo_actuals.load",
+    "altitude.governance.demo.load",
 )
 
 PERSONAS = (

@@ -9,6 +9,7 @@ from altitude.accounts.auth import API_AUTH
 from altitude.core.api import install_error_handlers
 from altitude.delivery.api import router as delivery_router
 from altitude.delivery.planning_api import router as planning_router
+from altitude.governance.api import router as governance_router
 from altitude.resources.api import router as resources_router
 from altitude.strategy.api import router as strategy_router
 
@@ -30,6 +31,7 @@ api.add_router("", strategy_router)
 api.add_router("", delivery_router)
 api.add_router("", planning_router)
 api.add_router("", resources_router)
+api.add_router("", governance_router)
 
 
 class MeOut(Schema):

@@ -1,0 +1,121 @@
+"""API shapes of risks and issues."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from altitude.governance.models import IssueStatus, Level, ResponseStrategy, RiskKind, RiskStatus, Severity
+
+VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class RiskIn(Schema):
+    project_id: int | None = Field(None, description="The project's register; or give program_id.")
+    program_id: int | None = Field(None, description="A program-level risk.")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    kind: RiskKind = RiskKind.THREAT
+    probability: int = Field(3, ge=1, le=5)
+    impact: int = Field(3, ge=1, le=5)
+    probability_percent: int | None = Field(None, ge=0, le=100, description="Simulation chance; empty: from the scale.")
+    schedule_impact_minutes: int = Field(0, description="If it occurs, per linked task: > 0 delay (threat), < 0 saving (opportunity).")
+    cost_impact: Decimal = Field(Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    task_ids: list[int] = Field(default_factory=list)
+    owner_id: int | None = None
+    response: ResponseStrategy = ResponseStrategy.ACCEPT
+    mitigation_plan: str = ""
+    due_date: date | None = None
+    status: RiskStatus = RiskStatus.OPEN
+
+
+class RiskPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    kind: RiskKind | None = None
+    probability: int | None = Field(None, ge=1, le=5)
+    impact: int | None = Field(None, ge=1, le=5)
+    probability_percent: int | None = Field(None, ge=0, le=100)
+    schedule_impact_minutes: int | None = None
+    cost_impact: Decimal | None = Field(None, **MONEY)  # type: ignore[arg-type]
+    task_ids: list[int] | None = None
+    owner_id: int | None = None
+    response: ResponseStrategy | None = None
+    mitigation_plan: str | None = None
+    due_date: date | None = None
+    status: RiskStatus | None = None
+    version: int | None = VERSION
+
+
+class EntryOut(Schema):
+    id: int
+    project_id: int | None
+    program_id: int | None
+    code: str
+    title: str
+    description: str
+    owner_id: int | None
+    due_date: date | None
+    status: str
+    escalation_level: Level
+    escalated_by_id: int | None
+    escalated_at: datetime | None
+    escalation_reason: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RiskOut(EntryOut):
+    kind: RiskKind
+    probability: int
+    impact: int
+    score: int
+    probability_percent: int | None
+    simulation_probability: int
+    schedule_impact_minutes: int
+    cost_impact: Decimal
+    task_ids: list[int]
+    response: ResponseStrategy
+    mitigation_plan: str
+
+    @staticmethod
+    def resolve_task_ids(obj: object) -> list[int]:
+        return [t.pk for t in obj.tasks.all()]  # type: ignore[attr-defined]
+
+
+class IssueIn(Schema):
+    project_id: int | None = Field(None, description="The project's log; or give program_id.")
+    program_id: int | None = Field(None, description="A program-level issue.")
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    severity: Severity = Severity.MEDIUM
+    owner_id: int | None = None
+    due_date: date | None = None
+    status: IssueStatus = IssueStatus.OPEN
+    risk_id: int | None = Field(None, description="The risk of the same register that occurred.")
+
+
+class IssuePatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    severity: Severity | None = None
+    owner_id: int | None = None
+    due_date: date | None = None
+    status: IssueStatus | None = None
+    risk_id: int | None = None
+    version: int | None = VERSION
+
+
+class IssueOut(EntryOut):
+    severity: Severity
+    risk_id: int | None
+
+
+class EscalateIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000, description="Why the level above must act.")
+    version: int | None = VERSION
