@@ -8,8 +8,24 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
 from altitude.governance import services
-from altitude.governance.models import Issue, IssueStatus, Level, Risk, RiskKind, RiskStatus, Severity
-from altitude.governance.schemas import EscalateIn, IssueIn, IssueOut, IssuePatch, RiskIn, RiskOut, RiskPatch
+from altitude.governance.models import (
+    Issue,
+    IssueStatus,
+    Level,
+    Risk,
+    RiskKind,
+    RiskStatus,
+    Severity,
+)
+from altitude.governance.schemas import (
+    EscalateIn,
+    IssueIn,
+    IssueOut,
+    IssuePatch,
+    RiskIn,
+    RiskOut,
+    RiskPatch,
+)
 
 router = Router(tags=["risks and issues"])
 

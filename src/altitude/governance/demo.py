@@ -15,6 +15,7 @@ from typing import Any
 from altitude.accounts.models import User
 from altitude.delivery.models import Program, Project, Task
 from altitude.governance import services
+from altitude.governance.models import Issue, Risk
 from altitude.strategy.models import Portfolio
 
 DAY = 480
@@ -101,11 +102,11 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
         })
     # Escalations: the project managers ask their program for help.
     if "Payment provider certification slips" in risks:
-        risk = services.get_entry(services.Risk, people["project"], risks["Payment provider certification slips"])
+        risk = services.get_entry(Risk, people["project"], risks["Payment provider certification slips"])
         services.escalate_risk(people["project"], risk.pk, risk.version,
                                "A fallback provider needs program budget and the DCX-02 app team depends on the "
                                "payment APIs: the program must decide.")
-    ops_issue = services.Issue.objects.filter(project__code="OPS-01", title__startswith="Cloud ERP sandbox").first()
+    ops_issue = Issue.objects.filter(project__code="OPS-01", title__startswith="Cloud ERP sandbox").first()
     if ops_issue is not None:
         services.escalate_issue(people["abello"], ops_issue.pk, ops_issue.version,
                                 "The vendor escalation path runs through the program's contract owner.")

@@ -8,10 +8,16 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from altitude.governance.models import IssueStatus, Level, ResponseStrategy, RiskKind, RiskStatus, Severity
+from altitude.governance.models import (
+    IssueStatus,
+    Level,
+    ResponseStrategy,
+    RiskKind,
+    RiskStatus,
+    Severity,
+)
 
 VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class RiskIn(Schema):
@@ -24,7 +30,7 @@ class RiskIn(Schema):
     impact: int = Field(3, ge=1, le=5)
     probability_percent: int | None = Field(None, ge=0, le=100, description="Simulation chance; empty: from the scale.")
     schedule_impact_minutes: int = Field(0, description="If it occurs, per linked task: > 0 delay (threat), < 0 saving (opportunity).")
-    cost_impact: Decimal = Field(Decimal("0"), **MONEY)  # type: ignore[arg-type]
+    cost_impact: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2)
     task_ids: list[int] = Field(default_factory=list)
     owner_id: int | None = None
     response: ResponseStrategy = ResponseStrategy.ACCEPT
@@ -41,7 +47,7 @@ class RiskPatch(Schema):
     impact: int | None = Field(None, ge=1, le=5)
     probability_percent: int | None = Field(None, ge=0, le=100)
     schedule_impact_minutes: int | None = None
-    cost_impact: Decimal | None = Field(None, **MONEY)  # type: ignore[arg-type]
+    cost_impact: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     task_ids: list[int] | None = None
     owner_id: int | None = None
     response: ResponseStrategy | None = None
