@@ -1,0 +1,126 @@
+"""Register forms: plain forms (the services validate), schedule impact in working days.
+
+The services own every rule (kind vs response, signs, linked tasks); a form only parses
+and hands ``changes()`` over, so the page and the API give the same answers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from altitude.accounts.models import User
+from altitude.delivery.models import Task
+from altitude.governance.models import IssueStatus, ResponseStrategy, RiskKind, RiskStatus, Severity
+
+DAY = 480
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class TaskChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.project.code} {obj.wbs} {obj.name}"
+
+
+class EntryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = PersonChoice(queryset=User.objects.none(), required=False, empty_label="— nobody yet —")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people if people is not None else User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        owner = data.pop("owner", None)
+        data["owner_id"] = owner.pk if owner else None
+        return data
+
+
+class RiskForm(EntryForm):
+    kind = forms.ChoiceField(choices=RiskKind.choices)
+    probability = forms.TypedChoiceField(choices=SCALE, coerce=int, initial=3, help_text="1 rare … 5 almost certain.")
+    impact = forms.TypedChoiceField(choices=SCALE, coerce=int, initial=3, help_text="1 negligible … 5 severe.")
+    probability_percent = forms.IntegerField(
+        required=False, min_value=0, max_value=100, label="Probability for the forecast (%)",
+        help_text="Empty: from the scale (1-5 = 10, 30, 50, 70, 90 %).")
+    schedule_impact_days = forms.DecimalField(
+        required=False, max_digits=7, decimal_places=1, label="Schedule impact (working days)",
+        help_text="Added to each linked task if it occurs: positive for a threat, negative (a saving) for an opportunity.")
+    cost_impact = forms.DecimalField(required=False, max_digits=14, decimal_places=2,
+                                     help_text="Positive for a threat, negative (a saving) for an opportunity.")
+    tasks = TaskChoice(queryset=Task.objects.none(), required=False, label="Linked tasks",
+                       widget=forms.SelectMultiple(attrs={"size": 6}),
+                       help_text="The tasks the schedule impact applies to in the forecast.")
+    response = forms.ChoiceField(choices=ResponseStrategy.choices,
+                                 help_text="Threats: avoid, mitigate, transfer, accept. Opportunities: exploit, enhance, share, accept.")
+    mitigation_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Response plan")
+    status = forms.ChoiceField(choices=RiskStatus.choices)
+    field_order = ["title", "description", "kind", "probability", "impact", "probability_percent",
+                   "schedule_impact_days", "cost_impact", "tasks", "owner", "response", "mitigation_plan",
+                   "due_date", "status"]
+
+    def __init__(self, *args: Any, tasks: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if tasks is not None:
+            self.fields["tasks"].queryset = tasks  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        days = data.pop("schedule_impact_days", None)
+        data["schedule_impact_minutes"] = round((days or Decimal(0)) * DAY)
+        data["cost_impact"] = data.get("cost_impact") or Decimal(0)
+        data["task_ids"] = [t.pk for t in data.pop("tasks", [])]
+        return data
+
+    @staticmethod
+    def initial_from(risk: Any) -> dict[str, Any]:
+        return {
+            "version": risk.version, "title": risk.title, "description": risk.description, "kind": risk.kind,
+            "probability": risk.probability, "impact": risk.impact, "probability_percent": risk.probability_percent,
+            "schedule_impact_days": Decimal(risk.schedule_impact_minutes) / DAY, "cost_impact": risk.cost_impact,
+            "tasks": list(risk.tasks.all()), "owner": risk.owner_id, "response": risk.response,
+            "mitigation_plan": risk.mitigation_plan, "due_date": risk.due_date, "status": risk.status,
+        }
+
+
+class IssueForm(EntryForm):
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
+    status = forms.ChoiceField(choices=IssueStatus.choices)
+    risk: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+        queryset=None, required=False, label="Risk that occurred", empty_label="— none —")
+    field_order = ["title", "description", "severity", "owner", "due_date", "status", "risk"]
+
+    def __init__(self, *args: Any, risks: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from altitude.governance.models import Risk
+
+        self.fields["risk"].queryset = risks if risks is not None else Risk.objects.none()  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        risk = data.pop("risk", None)
+        data["risk_id"] = risk.pk if risk else None
+        return data
+
+    @staticmethod
+    def initial_from(issue: Any) -> dict[str, Any]:
+        return {"version": issue.version, "title": issue.title, "description": issue.description,
+                "severity": issue.severity, "owner": issue.owner_id, "due_date": issue.due_date,
+                "status": issue.status, "risk": issue.risk_id}
+
+
+class EscalateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the level above must act",
+                             max_length=2000)
