@@ -39,6 +39,10 @@ class Rating(StrEnum):
         return {"green": "G", "amber": "A", "red": "R", "n/a": "-"}[self.value]
 
     @property
+    def label(self) -> str:
+        return {"green": "green", "amber": "amber", "red": "red", "n/a": "not assessed"}[self.value]
+
+    @property
     def rank(self) -> int:
         return {"green": 0, "amber": 1, "red": 2, "n/a": -1}[self.value]
 
@@ -155,7 +159,10 @@ class HealthResult:
     dimensions: tuple[DimensionHealth, ...] = field(default_factory=tuple)
 
     def __getitem__(self, dimension: Dimension | str) -> DimensionHealth:
-        return next(d for d in self.dimensions if d.dimension == dimension)
+        for d in self.dimensions:
+            if d.dimension == dimension:
+                return d
+        raise KeyError(dimension)
 
     @property
     def overall(self) -> Rating:
