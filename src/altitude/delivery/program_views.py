@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from altitude.core.paging import paginate
 from altitude.delivery import services
-from altitude.delivery.models import ScheduleRun, Task
 from altitude.delivery.views import or_404
+from altitude.governance.cockpit import program_cockpit
 from altitude.strategy.services import visible_portfolios
 
 
@@ -30,15 +30,5 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = or_404(services.get_program, request.user, program_id)
-    projects = services.visible_projects(request.user).filter(program=program)
-    totals = projects.aggregate(budget=Sum("budget"), cost=Sum("estimated_cost"), benefits=Sum("expected_benefits"))
-    objectives = program.programobjective_set.select_related("objective")
-    # The integrated schedule at program altitude: milestones and the critical path, by date.
-    key_tasks = (Task.objects.filter(project__program=program).filter(Q(milestone=True) | Q(critical=True))
-                 .exclude(children__isnull=False).select_related("project").order_by("start", "project__code", "outline")[:200])
-    last_run = ScheduleRun.objects.filter(program=program).first()
-    return render(request, "delivery/program_detail.html", {
-        "program": program, "projects": projects, "totals": totals, "objectives": objectives,
-        "key_tasks": key_tasks, "last_run": last_run,
-    })
+    """The program cockpit: roadmap, critical path, forecast, escalations, money, health."""
+    return render(request, "delivery/program_detail.html", or_404(program_cockpit, request.user, program_id))

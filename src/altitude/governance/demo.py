@@ -111,6 +111,11 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
         services.escalate_issue(people["abello"], ops_issue.pk, ops_issue.version,
                                 "The vendor escalation path runs through the program's contract owner.")
     _estimates(portfolio)
+    if tasks:  # forecasts need plans; stored so the cockpits show P50/P80 at once
+        from altitude.governance.forecast import run_forecast
+
+        for program in Program.objects.filter(portfolio=portfolio, projects__isnull=False).distinct():
+            run_forecast(program, admin)
 
 
 def _estimates(portfolio: Portfolio) -> None:

@@ -21,7 +21,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from altitude.core.models import VersionedModel
-from altitude.delivery.models import Program, Project
+from altitude.delivery.models import Program, Project, ScheduleRun
 
 
 class RiskKind(models.TextChoices):
@@ -226,3 +226,24 @@ class Issue(RegisterEntry):
             errors["risk_id"] = "The linked risk belongs to another register."
         if errors:
             raise ValidationError(errors)
+
+
+class ProgramForecast(models.Model):
+    """One stored Monte Carlo forecast of a program (the latest is shown)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="forecasts")
+    schedule_run = models.ForeignKey(ScheduleRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    fingerprint = models.CharField(max_length=200, help_text="Inputs it was computed from; differs = out of date.")
+    runs = models.PositiveIntegerField()
+    seed = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    duration_ms = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"forecast {self.pk} of program {self.program_id}"
