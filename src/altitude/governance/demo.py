@@ -112,10 +112,13 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
                                 "The vendor escalation path runs through the program's contract owner.")
     _estimates(portfolio)
     if tasks:  # forecasts need plans; stored so the cockpits show P50/P80 at once
-        from altitude.governance.forecast import run_forecast
+        from altitude.governance.forecast import ForecastUnavailable, run_forecast
 
         for program in Program.objects.filter(portfolio=portfolio, projects__isnull=False).distinct():
-            run_forecast(program, admin)
+            try:
+                run_forecast(program, admin)
+            except ForecastUnavailable:
+                break  # the cockpit offers to run it later; the demo itself must load regardless
 
 
 def _estimates(portfolio: Portfolio) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -35,20 +35,17 @@ from altitude.delivery.services import get_program
 from altitude.delivery.services.scheduling import program_project_ids
 from altitude.engine import network as en
 from altitude.engine.errors import SchedulingError
-from altitude.engine.montecarlo import (
-    PROGRAM,
-    RiskEvent,
-    RiskImpact,
-    SimulationResult,
-    ThreePointEstimate,
-    UncertaintyModel,
-    prepare,
-    simulate,
-)
 from altitude.governance.models import ACTIVE_RISK, ProgramForecast, Risk
+
+if TYPE_CHECKING:  # the engine is imported when a forecast runs, so pages never depend on it
+    from altitude.engine.montecarlo import SimulationResult, UncertaintyModel
 
 RUNS = 2000
 SEED = 20260612
+
+
+class ForecastUnavailable(InvalidInput):
+    """The simulation engine cannot be loaded (pages keep working without a forecast)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +70,13 @@ def _stamp(value: dt.datetime | None) -> str:
 
 def simulation_input(program: Program) -> SimulationInput:
     """The engine input of the program (see the module docstring for the rules)."""
+    from altitude.engine.montecarlo import (
+        RiskEvent,
+        RiskImpact,
+        ThreePointEstimate,
+        UncertaintyModel,
+    )
+
     project_ids = program_project_ids(program)
     if not project_ids:
         raise InvalidInput("The program has no project to forecast.", field="program_id")
@@ -87,7 +91,7 @@ def simulation_input(program: Program) -> SimulationInput:
     for t in plan.tasks:
         if t[0] not in parents:
             targets.setdefault(codes[t[1]], []).append(str(t[0]))
-    estimates: dict[str, ThreePointEstimate] = {}
+    estimates: dict[str, Any] = {}
     for pk, o, m, p in (Task.objects.filter(project_id__in=project_ids, optimistic_minutes__isnull=False,
                                             most_likely_minutes__isnull=False, pessimistic_minutes__isnull=False)
                         .exclude(pk__in=parents)
@@ -114,6 +118,8 @@ def _day(when: dt.datetime) -> str:
 
 def summarise(sim: SimulationInput, plan: Any, result: SimulationResult, risks: dict[str, str]) -> dict[str, Any]:
     """The stored, template-ready figures: dates of P50/P80 per target, top risk drivers."""
+    from altitude.engine.montecarlo import PROGRAM
+
     rows: list[dict[str, Any]] = []
     for target in result.targets:
         if target.name == PROGRAM:
@@ -137,6 +143,11 @@ def summarise(sim: SimulationInput, plan: Any, result: SimulationResult, risks: 
 
 def run_forecast(program: Program, user: AnyUser | None = None, *, runs: int = RUNS, seed: int = SEED) -> ProgramForecast:
     """Compute and store the program's forecast (no permission check: see ``compute``)."""
+    try:
+        from altitude.engine.montecarlo import prepare, simulate
+    except ImportError as exc:  # pragma: no cover - only while the engine is being rebuilt
+        raise ForecastUnavailable(f"The forecast engine is not available: {exc}", field="schedule") from exc
+
     clock = time.perf_counter()
     stamp, run_id = fingerprint(program)
     sim = simulation_input(program)
