@@ -1,6 +1,5 @@
 """``/api/v1/risks`` and ``/api/v1/issues``: parse, call one service, return."""
 
-from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema

@@ -183,7 +183,9 @@ def _next_code(model: type[E], scope: Project | Program) -> str:
 
 def create_entry(model: type[E], user: AnyUser, fields: Mapping[str, Any]) -> E:
     scope = _scope(user, fields.get("project_id"), fields.get("program_id"))
-    authorize(user, RESOURCE[model], Action.CREATE, scope, label=LABEL[model])
+    # A project's team sees its program (403 there, not 404): the program's register is not theirs.
+    check = authorize_visible if isinstance(scope, Program) else authorize
+    check(user, RESOURCE[model], Action.CREATE, scope, label=LABEL[model])
     allowed = RISK_FIELDS if model is Risk else ISSUE_FIELDS
     values = {k: v for k, v in fields.items() if k in allowed}
     _check_owner(values)
