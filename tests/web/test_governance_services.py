@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from altitude.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion, VersionRequired
+from altitude.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+    VersionRequired,
+)
 from altitude.governance import services
 from altitude.governance.models import Issue, Risk
 from tests.personas import Demo
