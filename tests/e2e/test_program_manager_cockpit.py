@@ -39,7 +39,7 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     page.wait_for_selector("#roadmap[data-rendered='3'] svg")
     page.wait_for_selector("#budget-chart[data-rendered='3'] svg")
     assert page.get_by_role("heading", name="Roadmap").is_visible()
-    forecast = page.locator("#forecast table").inner_text()
+    forecast = page.locator("#forecast table").first.inner_text()
     assert "Program finish" in forecast and "DCX-01 finish" in forecast
     escalations = page.locator("ul.escalations").inner_text()
     assert f"DCX-01 R-001: {ESCALATED}" in escalations

@@ -19,12 +19,15 @@ from django.utils import timezone
 from altitude.accounts.models import User
 from altitude.core.errors import Conflict, InvalidInput, NotFound
 from altitude.core.policy import (
+    ACTIONS,
+    RULES,
     Action,
     AnyUser,
     Resource,
     authorize,
     authorize_visible,
     is_global_staff,
+    role_on,
 )
 from altitude.core.services import (
     check_version,
@@ -262,13 +265,18 @@ def escalate_entry(model: type[E], user: AnyUser, pk: int, version: int | None, 
 
 def can(user: AnyUser, resource: Resource, action: Action, scope: Project | Program) -> bool:
     """For templates: whether to show a button (the service still checks on submit)."""
-    from altitude.core.errors import DomainError
+    return permissions(user, resource, scope)[action]
 
-    try:
-        authorize(user, resource, action, scope)
-    except DomainError:
-        return False
-    return True
+
+def permissions(user: AnyUser, resource: Resource, scope: Project | Program) -> dict[Action, bool]:
+    """Every action of ``resource`` on ``scope`` from one role lookup (the register rules are all on the scope)."""
+    staff = is_global_staff(user)
+    role = None if staff else role_on(user, scope)
+    out = {}
+    for action in ACTIONS[resource]:
+        rule = RULES[(resource, action)]
+        out[action] = staff or (rule.on == "self" and rule.role is not None and role is not None and role >= rule.role)
+    return out
 
 
 # Shorthands the views, the API and other apps read naturally.

@@ -113,7 +113,7 @@ def _tasks(scope: Project | Program) -> QuerySet[Task]:
     return qs.filter(project=scope) if isinstance(scope, Project) else qs.filter(project__program=scope)
 
 
-def heat_map(qs: QuerySet[Risk], query: str) -> list[dict[str, Any]]:
+def heat_map(qs: QuerySet[Any], query: str) -> list[dict[str, Any]]:
     """Rows of the 5x5 map, probability 5 at the top: each cell its count, zone and filter link."""
     counts = {(r["probability"], r["impact"]): r["n"] for r in qs.order_by().values("probability", "impact").annotate(n=Count("pk"))}
     rows = []
@@ -132,15 +132,15 @@ def _register_list(register: Register, request: HttpRequest, project_id: int) ->
     project = _project(request, project_id)
     register_filter = _filter(register, request)
     try:
-        qs = services.list_entries(register.model, request.user, register_filter, scope=project)
+        base = services.list_entries(register.model, request.user, None, scope=project)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     ordering = ("-score", "code") if register.is_risk else ("code",)
-    page, query = paginate(request, qs.order_by(*ordering))
+    page, query = paginate(request, register_filter.apply(base).order_by(*ordering))
     context: dict[str, Any] = {
         "project": project, "page": page, "query": query, "filter": register_filter, "register": register,
         "tabs": tabs_template(), "active": register.plural,
-        "can_create": services.can(request.user, register.resource, Action.CREATE, project),
+        "can_create": services.permissions(request.user, register.resource, project)[Action.CREATE],
         "people": _people(project), "statuses": (RiskStatus if register.is_risk else IssueStatus).choices,
         "filtered": any(v is not None for v in vars(register_filter).values()),
     }
@@ -148,9 +148,8 @@ def _register_list(register: Register, request: HttpRequest, project_id: int) ->
         params = request.GET.copy()
         for key in ("probability", "impact", "page"):
             params.pop(key, None)
-        base = services.list_entries(Risk, request.user, services.RegisterFilter(**{
-            **vars(register_filter), "probability": None, "impact": None}), scope=project)
-        context.update(heat=heat_map(base, params.urlencode()), kinds=RiskKind.choices)
+        around = services.RegisterFilter(**{**vars(register_filter), "probability": None, "impact": None})
+        context.update(heat=heat_map(around.apply(base), params.urlencode()), kinds=RiskKind.choices)
     else:
         context.update(severities=Severity.choices)
     return render(request, f"governance/{register.singular}_list.html", context)
@@ -214,17 +213,19 @@ def _detail(register: Register, request: HttpRequest, pk: int, escalate_form: Es
     changes = []
     for newer, older in zip(history, [*history[1:], None], strict=True):
         fields = [c.field for c in newer.diff_against(older).changes] if older is not None else []
-        changes.append({"record": newer, "fields": [f.replace("_", " ") for f in fields if f not in ("version",)]})
+        changes.append({"record": newer, "fields": [f.replace("_", " ") for f in fields if f not in ("version", "updated_at", "created_at")]})
+    allowed = services.permissions(request.user, register.resource, entry.scope)
     try:
-        target_level, _scope = services.escalation_target(entry)
+        target_level, acting = services.escalation_target(entry)
     except DomainError:
-        target_level = None
-    can_escalate = bool(target_level) and entry.is_active and services.can(
-        request.user, register.resource, Action.ESCALATE, _scope if target_level else entry.scope)
+        target_level, acting = None, entry.scope
+    if acting != entry.scope:  # from program level: the program's managers decide
+        allowed[Action.ESCALATE] = services.can(request.user, register.resource, Action.ESCALATE, acting)
+    can_escalate = bool(target_level) and entry.is_active and allowed[Action.ESCALATE]
     context = {
         "entry": entry, "register": register, "project": entry.project, "tabs": tabs_template(),
         "active": register.plural, "changes": changes, "target_level": Level(target_level).label if target_level else None,
-        "can_edit": services.can(request.user, register.resource, Action.CHANGE, entry.scope),
+        "can_edit": allowed[Action.CHANGE],
         "can_escalate": can_escalate,
         "escalate_form": escalate_form or EscalateForm(initial={"version": entry.version}),
         "linked_tasks": entry.tasks.select_related("project").order_by("project__code", "outline") if register.is_risk else None,
