@@ -62,7 +62,7 @@ RESOURCE = {Risk: Resource.RISK, Issue: Resource.ISSUE}
 
 
 def _visible(model: type[E], user: AnyUser) -> QuerySet[E]:
-    qs = model.objects.select_related("project", "program", "owner")  # type: ignore[attr-defined]
+    qs = model.objects.select_related("project", "program", "owner", "escalated_by")  # type: ignore[attr-defined]
     if is_global_staff(user):
         return qs  # type: ignore[no-any-return]
     if not user.is_authenticated:
