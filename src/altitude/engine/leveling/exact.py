@@ -64,17 +64,20 @@ def solve_exact(
     net: Network,
     resources: Sequence[Resource],
     *,
-    hint: Schedule,
+    hint: Schedule | None,
     horizon: int,
     lower_bound: int,
     time_limit: float,
     seed: int,
     workers: int,
+    solver: cp_model.CpSolver | None = None,
 ) -> ExactResult:
     """Minimise the makespan within ``horizon``.
 
-    When the hint is a capacity-feasible unsplit schedule, its makespan is a valid horizon
-    (so INFEASIBLE cannot happen); otherwise pass a safe upper bound on any schedule.
+    To improve on a capacity-feasible unsplit schedule of makespan M, pass ``horizon = M - 1``:
+    INFEASIBLE then proves M optimal (and every start domain is one period tighter).
+    Otherwise pass a safe upper bound on any schedule. Pass ``solver`` to be able to stop
+    the search from another thread (``solver.stop_search()``).
     """
     n = net.size
     d = net.duration
@@ -91,19 +94,23 @@ def solve_exact(
         start = model.new_int_var(lo, hi, f"s{i}")
         starts.append(start)
         intervals.append(model.new_fixed_size_interval_var(start, d[i], f"x{i}"))
-        model.add_hint(start, hint.start[i])
+        if hint is not None:
+            model.add_hint(start, min(max(hint.start[i], lo), hi))
     for i in range(n):
         for j, code, lag in net.succs[i]:
             model.add(starts[j] >= starts[i] + link_delta(code, lag, d[i], d[j]))
+    if lower_bound > horizon:
+        return ExactResult(ExactOutcome.INFEASIBLE, None, lower_bound)
     makespan = model.new_int_var(max(lower_bound, 0), horizon, "makespan")
     for i in range(n):
         if not net.succs[i] or d[i] > 0:
             model.add(makespan >= starts[i] + d[i])
-    model.add_hint(makespan, horizon)
+    if hint is not None:
+        model.add_hint(makespan, horizon)
     _add_resources(model, net, resources, intervals, horizon)
     model.minimize(makespan)
 
-    solver = cp_model.CpSolver()
+    solver = solver or cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed

@@ -8,26 +8,34 @@ schedule to CP-SAT as hint and horizon for the rest of the budget.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
-from altitude.engine.leveling.exact import ExactOutcome, energy_bound, solve_exact
+from ortools.sat.python import cp_model
+
+from altitude.engine.leveling import ga
+from altitude.engine.leveling.exact import ExactOutcome, ExactResult, energy_bound, solve_exact
 from altitude.engine.leveling.explain import explain_delays, overallocations
 from altitude.engine.leveling.heuristic import solve_heuristic
-from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode
+from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode, Resource
 from altitude.engine.leveling.network import Network, compile_problem
 from altitude.engine.leveling.profiles import load_arrays, load_profiles
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
 
+GA_WARM_SHARE = 0.05
+"""Exact mode, classical case: share of the budget the genetic algorithm has alone, to give
+CP-SAT a good hint and horizon before both run side by side."""
+
+HINT_CP = True
+
+GA_SHARE_ONE_CORE = 0.15
+"""With one worker the GA and CP-SAT run in turn: the GA's share of the budget."""
+
 HEURISTIC_SHARE = 0.03
 """Share of the exact mode's budget given to the heuristic warm start (its first pass always
 runs). Measured on all of j30 at 0.95 s: 0.1 -> 471 optima, 0.03 -> 474, 0.0 -> 473; CP-SAT
 makes better use of the time than more heuristic passes."""
-
-EXACT_RESTARTS = 1
-"""CP-SAT runs in sequence, each with a new seed and the best schedule so far as hint.
-
-Measured on the 19 hardest PSPLIB j30 instances at equal deterministic time: one run finds
-18 optima, three shorter runs only 12, so one run it is (the loop stays for experiments)."""
 
 
 def _unsplit(net: Network, start: tuple[int, ...]) -> Schedule:
@@ -46,7 +54,8 @@ def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> L
     net = compile_problem(problem)
     resources = problem.resources
     bound = max(net.cpm_makespan, energy_bound(net, resources) if not problem.within_float else 0)
-    share = 1.0 if options.mode is Mode.HEURISTIC else HEURISTIC_SHARE
+    use_ga = options.mode is Mode.EXACT and ga.applicable(net, resources)
+    share = 1.0 if options.mode is Mode.HEURISTIC else 0.0 if use_ga else HEURISTIC_SHARE
     best, passes = solve_heuristic(
         net,
         resources,
@@ -58,31 +67,113 @@ def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> L
     proven_infeasible = False
     proven_optimal = not best.forced and best.makespan <= bound
     deadline = started + options.time_limit_seconds
-    for restart in range(EXACT_RESTARTS if options.mode is Mode.EXACT else 0):
-        remaining = deadline - time.perf_counter()
-        if proven_optimal or proven_infeasible or remaining <= 0.005:
-            break
-        trusted = not best.forced and all(len(p) <= 1 for p in best.pieces)
-        exact = solve_exact(
-            net,
-            resources,
-            hint=best,
-            horizon=best.makespan if trusted else Generator(net, resources).search_cap,
-            lower_bound=bound,
-            time_limit=remaining / (EXACT_RESTARTS - restart),
-            seed=options.seed + restart,
-            workers=options.workers,
+    if options.mode is Mode.EXACT and use_ga and not proven_optimal:
+        best, bound, proven_optimal, evaluated = _portfolio(
+            net, resources, options, best, bound, started
         )
-        bound = max(bound, exact.bound)
-        if exact.start is not None:
-            candidate = _unsplit(net, exact.start)
-            if candidate.score < best.score:
-                best = candidate
-        proven_optimal = exact.outcome is ExactOutcome.OPTIMAL and not best.forced
-        proven_infeasible = exact.outcome is ExactOutcome.INFEASIBLE and bool(best.forced)
+        passes += evaluated
+    elif options.mode is Mode.EXACT and not proven_optimal:
+        remaining = deadline - time.perf_counter()
+        if remaining > 0.005:
+            trusted = not best.forced and all(len(p) <= 1 for p in best.pieces)
+            exact = solve_exact(
+                net,
+                resources,
+                hint=best,
+                horizon=best.makespan if trusted else Generator(net, resources).search_cap,
+                lower_bound=bound,
+                time_limit=remaining,
+                seed=options.seed,
+                workers=options.workers,
+            )
+            bound = max(bound, exact.bound)
+            if exact.start is not None:
+                candidate = _unsplit(net, exact.start)
+                if candidate.score < best.score:
+                    best = candidate
+            proven_optimal = exact.outcome is ExactOutcome.OPTIMAL and not best.forced
+            proven_infeasible = exact.outcome is ExactOutcome.INFEASIBLE and bool(best.forced)
     return _result(
         problem, net, best, bound, options.mode, passes, proven_optimal, proven_infeasible
     )
+
+
+def _portfolio(
+    net: Network,
+    resources: Sequence[Resource],
+    options: LevelingOptions,
+    first: Schedule,
+    bound: int,
+    started: float,
+) -> tuple[Schedule, int, bool, int]:
+    """The genetic algorithm and CP-SAT side by side on the classical case.
+
+    A short GA run gives CP-SAT its hint and horizon; then CP-SAT (``workers - 1`` workers)
+    runs in a thread while the GA goes on in this one (both release the GIL), each stopping
+    the other when it is done: CP-SAT when it proves optimality, the GA when it meets the
+    lower bound. With one worker they run one after the other instead. Returns the best
+    schedule, the bound, whether it is proven optimal and the schedules the GA evaluated.
+    """
+    deadline = started + options.time_limit_seconds
+    warm = started + options.time_limit_seconds * GA_WARM_SHARE - time.perf_counter()
+    best, evaluated = ga.evolve_schedule(
+        net, resources, seeds=(first,), time_limit=warm, seed=options.seed, lower_bound=bound
+    )
+    if best.makespan <= bound:
+        return best, bound, True, evaluated
+    solver = cp_model.CpSolver()
+
+    def run_exact(time_limit: float, workers: int) -> ExactResult:
+        return solve_exact(
+            net,
+            resources,
+            hint=best if HINT_CP else None,
+            horizon=best.makespan - (0 if HINT_CP else 1),
+            lower_bound=bound,
+            time_limit=time_limit,
+            seed=options.seed,
+            workers=workers,
+            solver=solver,
+        )
+
+    if options.workers >= 2:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(run_exact, deadline - time.perf_counter(), options.workers - 1)
+            evolved, more = ga.evolve_schedule(
+                net,
+                resources,
+                seeds=(best,),
+                time_limit=deadline - time.perf_counter(),
+                seed=options.seed + 1,
+                lower_bound=bound,
+                should_stop=future.done,
+            )
+            if evolved.makespan <= bound:
+                solver.stop_search()
+            exact = future.result()
+    else:
+        evolved, more = ga.evolve_schedule(
+            net,
+            resources,
+            seeds=(best,),
+            time_limit=options.time_limit_seconds * GA_SHARE_ONE_CORE
+            - (time.perf_counter() - started),
+            seed=options.seed + 1,
+            lower_bound=bound,
+        )
+        exact = run_exact(deadline - time.perf_counter(), 1)
+    evaluated += more
+    bound = max(bound, exact.bound)
+    if evolved.score < best.score:
+        best = evolved
+    if exact.start is not None:
+        candidate = _unsplit(net, exact.start)
+        if candidate.score < best.score:
+            best = candidate
+    if not HINT_CP and exact.outcome is ExactOutcome.INFEASIBLE:
+        bound = max(bound, best.makespan)
+    proven = exact.outcome is ExactOutcome.OPTIMAL or best.makespan <= bound
+    return best, bound, proven, evaluated
 
 
 def _result(

@@ -1,0 +1,150 @@
+"""The exact mode's warm start: a genetic algorithm over activity lists (compiled kernels).
+
+Population: the priority-rule lists, the heuristic's best schedule and regret-biased
+random samples around the latest-start rule; then generations of crossover, mutation and
+double justification (:mod:`altitude.engine.leveling.kernel`) until the budget ends or
+the makespan meets the lower bound. Same seed and same number of generations, same result.
+
+Only for the classical case the kernels cover: unsplit tasks, constant capacities, no
+deadlines, uniform priorities (the user's priorities must decide who goes first, so no
+search reorders across them) and every demand within its capacity.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from altitude.engine.leveling import kernel
+from altitude.engine.leveling.heuristic import rule_values
+from altitude.engine.leveling.model import PriorityRule, Resource
+from altitude.engine.leveling.network import NO_DEADLINE, Network, link_delta
+from altitude.engine.leveling.sgs import Schedule
+
+POPULATION = 200
+MUTATION = 0.03
+STALL_GENERATIONS = 25
+Csr = tuple[kernel.IntArray, kernel.IntArray, kernel.IntArray, kernel.IntArray, kernel.IntArray]
+
+
+def applicable(net: Network, resources: Sequence[Resource]) -> bool:
+    """Whether the compiled kernels model this problem exactly."""
+    if net.size == 0 or any(net.splittable) or not net.uniform_priorities:
+        return False
+    if any(r.changes for r in resources) or any(d < NO_DEADLINE for d in net.deadline):
+        return False
+    return all(units <= resources[k].capacity for demand in net.demands for k, units in demand)
+
+
+def _csr(rows: Sequence[Sequence[tuple[int, int]]], succs: Sequence[Sequence[int]]) -> Csr:
+    """Predecessor rows (index, delta) and successor rows (index) as compressed arrays."""
+    p_start = np.zeros(len(rows) + 1, dtype=np.int64)
+    p_start[1:] = np.cumsum([len(r) for r in rows])
+    p_idx = np.array([i for r in rows for i, _ in r], dtype=np.int64)
+    p_delta = np.array([delta for r in rows for _, delta in r], dtype=np.int64)
+    s_start = np.zeros(len(succs) + 1, dtype=np.int64)
+    s_start[1:] = np.cumsum([len(s) for s in succs])
+    s_idx = np.array([j for s in succs for j in s], dtype=np.int64)
+    return p_start, p_idx, p_delta, s_start, s_idx
+
+
+class Arrays:
+    """The network as the kernels take it: forward and mirrored link rows, demands, capacity."""
+
+    def __init__(self, net: Network, resources: Sequence[Resource]) -> None:
+        n, d = net.size, net.duration
+        self.dur = np.array(d, dtype=np.int64)
+        self.dem = np.zeros((n, len(resources)), dtype=np.int64)
+        for i, demand in enumerate(net.demands):
+            for k, units in demand:
+                self.dem[i, k] = units
+        self.cap = np.array([r.capacity for r in resources], dtype=np.int64)
+        self.rel = np.array(net.release, dtype=np.int64)
+        preds = [
+            [(i, link_delta(code, lag, d[i], d[j])) for i, code, lag in net.preds[j]]
+            for j in range(n)
+        ]
+        succs = [[j for j, _, _ in net.succs[i]] for i in range(n)]
+        self.fwd = _csr(preds, succs)
+        mirrored = [
+            [(j, link_delta(code, lag, d[i], d[j]) + d[j] - d[i]) for j, code, lag in net.succs[i]]
+            for i in range(n)
+        ]
+        mirrored_succs = [[i for i, _, _ in net.preds[j]] for j in range(n)]
+        self.bwd = _csr(mirrored, mirrored_succs)
+        lags = sum(abs(delta) for row in preds for _, delta in row)
+        horizon = max(net.release, default=0) + sum(d) + lags + 1
+        self.free = np.zeros((len(resources), horizon), dtype=np.int64)
+
+
+def _initial_lists(net: Network, seeds: Sequence[Schedule], rng: random.Random) -> list[list[int]]:
+    n = net.size
+    lists = [sorted(range(n), key=lambda i: (s.start[i], i)) for s in seeds]
+    for rule in PriorityRule:
+        values = rule_values(net, rule)
+        lists.append(sorted(range(n), key=lambda i: (values[i], net.late_start[i], i)))
+    late = net.late_start
+    spread = max(1.0, sum(net.duration) / n)
+    while len(lists) < POPULATION:
+        noise = spread * rng.choice((0.5, 1.0, 2.0, 4.0))
+        values = [late[i] + rng.uniform(0.0, noise) for i in range(n)]
+        lists.append(sorted(range(n), key=lambda i: values[i]))
+    return lists[:POPULATION]
+
+
+def evolve_schedule(
+    net: Network,
+    resources: Sequence[Resource],
+    *,
+    seeds: Sequence[Schedule],
+    time_limit: float,
+    seed: int,
+    lower_bound: int,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> tuple[Schedule, int]:
+    """Best schedule found within ``time_limit`` and the number of schedules evaluated.
+
+    The initial population is always evaluated, whatever the budget; ``should_stop`` is
+    asked after every generation (another solver may have finished).
+    """
+    deadline = time.perf_counter() + time_limit
+    arrays = Arrays(net, resources)
+    rng = random.Random(seed)
+    kernel.seed_random(seed)
+    pop = np.array(_initial_lists(net, seeds, rng), dtype=np.int64)
+    starts = np.zeros_like(pop)
+    lengths = np.zeros(len(pop), dtype=np.int64)
+    a = arrays
+    kernel.evaluate(pop, starts, lengths, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
+    evaluated = len(pop)
+    best_length = int(lengths.min())
+    best_start = starts[int(lengths.argmin())].copy()
+    stale = 0
+    while best_length > lower_bound and time.perf_counter() < deadline and not should_stop():
+        kernel.evolve(
+            pop, starts, lengths, MUTATION, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free
+        )
+        evaluated += len(pop)
+        stale += 1
+        if int(lengths.min()) < best_length:
+            best_length = int(lengths.min())
+            best_start = starts[int(lengths.argmin())].copy()
+            stale = 0
+        elif stale >= STALL_GENERATIONS:
+            # Converged: start a fresh population around the best schedule so far.
+            incumbent = _schedule(net, best_start)
+            pop = np.array(_initial_lists(net, (incumbent,), rng), dtype=np.int64)
+            kernel.evaluate(pop, starts, lengths, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
+            evaluated += len(pop)
+            stale = 0
+    return _schedule(net, best_start), evaluated
+
+
+def _schedule(net: Network, starts: kernel.IntArray) -> Schedule:
+    start = tuple(int(v) for v in starts)
+    finish = tuple(s + d for s, d in zip(start, net.duration, strict=True))
+    pieces = tuple(((s, f),) if f > s else () for s, f in zip(start, finish, strict=True))
+    return Schedule(start, finish, pieces, ())
