@@ -1,10 +1,13 @@
-"""The project edit form: the same rules as the API, errors attached to fields."""
+"""Forms of the project pages: the same rules as the API, errors attached to fields."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 
-from altitude.delivery.models import Project
+from altitude.delivery.models import Project, Task, TaskStatus
 
 
 class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -29,3 +32,41 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
             user = data.pop(person, None)
             data[f"{person}_id"] = user.pk if user else None
         return data
+
+
+MINUTES_PER_DAY = 480
+
+
+class TaskRowForm(forms.Form):
+    """The task list's inline edit: name, duration in days, % complete, status, predecessors."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(max_length=200)
+    duration_days = forms.DecimalField(label="Duration (days)", min_value=Decimal("0"), max_digits=8, decimal_places=2)
+    percent_complete = forms.IntegerField(label="% complete", min_value=0, max_value=100)
+    status = forms.ChoiceField(choices=TaskStatus.choices)
+    predecessors = forms.CharField(required=False, max_length=500,
+                                   help_text="Row IDs with type and lag, e.g. 12FS+2d, 3SS-1d, 7")
+
+    # service field -> form field, to attach a service error to the right input
+    FIELD_OF = {"duration_minutes": "duration_days", "milestone": "duration_days"}
+
+    @classmethod
+    def for_task(cls, task: Task, predecessors: str, data: Any = None) -> TaskRowForm:
+        initial = {"version": task.version, "name": task.name, "duration_days": Decimal(task.duration_minutes) / MINUTES_PER_DAY,
+                   "percent_complete": task.percent_complete, "status": task.status, "predecessors": predecessors}
+        form = cls(data, initial=initial, prefix=f"t{task.pk}")
+        for name, bound in form.fields.items():
+            bound.widget.attrs.setdefault("id", f"t{task.pk}-{name}")
+        return form
+
+    def changes(self, task: Task) -> dict[str, object]:
+        """Only what the user changed (an untouched status is not re-sent as progress)."""
+        data = self.cleaned_data
+        values = {"name": data["name"], "duration_minutes": round(data["duration_days"] * MINUTES_PER_DAY),
+                  "percent_complete": data["percent_complete"], "status": data["status"]}
+        return {k: v for k, v in values.items() if getattr(task, k) != v}
+
+    def attach(self, field: str | None, message: str) -> None:
+        name = self.FIELD_OF.get(field or "", field or "")
+        self.add_error(name if name in self.fields and name != "version" else None, message)
