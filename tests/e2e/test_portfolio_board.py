@@ -41,9 +41,9 @@ def test_portfolio_manager_opens_the_board(browser: Any, live_server: Any, full_
     assert badges and {b.strip()[:1] for b in badges} <= {"G", "A", "R", "-"}
     chart = page.locator("#value-risk")
     chart.locator("svg").first.wait_for()
-    page.wait_for_function("document.getElementById('value-risk').dataset.rendered === '7'")
-    points = page.evaluate(
-        "window.altitudeBubbleChart.getOption().series.reduce((n, s) => n + s.data.length, 0)")
+    page.locator("#value-risk[data-rendered='7']").wait_for()
+    points = page.evaluate(  # evaluate() runs without eval; wait_for_function(string) would break the CSP
+        "() => window.altitudeBubbleChart.getOption().series.reduce((n, s) => n + s.data.length, 0)")
     assert points == 7 == int(chart.get_attribute("data-points"))
     assert page.get_by_role("heading", name="Capacity vs demand").is_visible()
     page.screenshot(path=str(screenshot_dir / "portfolio-board.png"), full_page=True)

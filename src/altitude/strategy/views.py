@@ -66,6 +66,9 @@ def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     previous = nav.urlencode()
     nav["from"] = _add_months(first, 6).strftime("%Y-%m")
     later = nav.urlencode()
+    programs = list(visible_programs(request.user).filter(portfolio=portfolio).annotate(project_count=Count("projects"))
+                    .select_related("manager").order_by("name"))
+    rolled = {g.program.pk: g for g in board.groups if g.program is not None}
     all_projects = visible_projects(request.user).filter(portfolio=portfolio)
     by_stage = {row["stage"]: row["n"] for row in all_projects.values("stage").annotate(n=Count("id"))}
     context = {
@@ -76,7 +79,8 @@ def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
         "groups": services.group_board(page.object_list),
         "bubbles": board.bubbles(),
         "totals": services.board_totals(board.projects),
-        "programs": visible_programs(request.user).filter(portfolio=portfolio).order_by("name"),
+        "programs": programs,
+        "program_cards": [(p, rolled.get(p.pk)) for p in programs],
         "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
         "selected_program": program,
         "selected_stage": stage,
