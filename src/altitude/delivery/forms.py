@@ -56,8 +56,8 @@ class TaskRowForm(forms.Form):
         initial = {"version": task.version, "name": task.name, "duration_days": Decimal(task.duration_minutes) / MINUTES_PER_DAY,
                    "percent_complete": task.percent_complete, "status": task.status, "predecessors": predecessors}
         form = cls(data, initial=initial, prefix=f"t{task.pk}")
-        for name, bound in form.fields.items():
-            bound.widget.attrs.setdefault("id", f"t{task.pk}-{name}")
+        for bound in form.fields.values():
+            bound.widget.attrs["form"] = f"edit-{task.pk}"  # the inputs sit in table cells, the form in one of them
         return form
 
     def changes(self, task: Task) -> dict[str, object]:

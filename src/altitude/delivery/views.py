@@ -14,7 +14,7 @@ from altitude.core.errors import DomainError, NotFound, PermissionDenied
 from altitude.core.models import Role
 from altitude.core.paging import paginate
 from altitude.core.policy import AnyUser, role_on
-from altitude.delivery import services
+from altitude.delivery import services, workspace
 from altitude.delivery.forms import ProjectForm
 from altitude.delivery.models import ProjectMembership, ScheduleRun, Stage, Task
 
@@ -48,9 +48,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = or_404(services.get_project, request.user, project_id)
     team = ProjectMembership.objects.filter(project=project).select_related("user").order_by("-role", "user__last_name")
-    can_edit = role_on(request.user, project) == Role.MANAGER
+    can_edit = workspace.is_manager(request.user, project)
     return render(request, "delivery/project_detail.html", {
         "project": project, "team": team, "can_edit": can_edit, **_schedule_rows(project.pk),
+        "summary": workspace.overview(request.user, project),
         "last_run": ScheduleRun.objects.filter(project=project).first(),
     })
 

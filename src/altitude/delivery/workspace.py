@@ -60,7 +60,8 @@ def overview(user: AnyUser, project: Project) -> dict[str, Any]:
             slip_days = (leaf["finish"].astimezone(zone).date() - baseline_finish.astimezone(zone).date()).days
     return {"finish": leaf["finish"], "leaf_count": leaf["tasks"], "critical_count": leaf["critical"],
             "done_count": leaf["done"], "progress": progress, "baseline": baseline,
-            "baseline_finish": baseline_finish, "slip_days": slip_days}
+            "baseline_finish": baseline_finish, "slip_days": slip_days,
+            "slip_abs": abs(slip_days) if slip_days is not None else None}
 
 
 # -- Gantt page data ---------------------------------------------------------------------
