@@ -144,6 +144,9 @@ def register(app: typer.Typer) -> None:
         mode: Annotated[str, typer.Option("--mode", help="heuristic or exact.")] = "heuristic",
         output: Annotated[Path | None, typer.Option("-o", "--output", help="Result file.")] = None,
         seed: Annotated[int, typer.Option(help="Seed of the randomised passes.")] = 0,
+        workers: Annotated[
+            int, typer.Option(help="Cores for the exact mode (2: GA beside CP-SAT).")
+        ] = 2,
     ) -> None:
         """Level resources: resource-feasible dates, as short as the budget allows."""
         from altitude.engine.errors import CyclicDependency, SchedulingError
@@ -166,7 +169,9 @@ def register(app: typer.Typer) -> None:
                 problem, scheduled = _json_problem(text)
             else:
                 problem = parse_sm(text, input_path.stem).to_problem()
-            options = LevelingOptions(mode=Mode(mode), time_limit_seconds=time_limit, seed=seed)
+            options = LevelingOptions(
+                mode=Mode(mode), time_limit_seconds=time_limit, seed=seed, workers=max(workers, 1)
+            )
             result = level(problem, options)
         except CyclicDependency as exc:
             typer.echo(f"error: {exc}", err=True)
