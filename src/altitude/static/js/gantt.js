@@ -113,6 +113,10 @@
         draw();
         var crit = data.tasks.filter(function (t) { return t.critical && !t.summary; }).length;
         var finish = data.finish ? data.finish.slice(0, 10) : 'not scheduled';
+        var finishFact = document.querySelector('[data-fact="finish"]');
+        var critFact = document.querySelector('[data-fact="critical"]');
+        if (finishFact) finishFact.textContent = finish;
+        if (critFact) critFact.textContent = String(crit);
         say((message ? message + ' ' : '') + data.tasks.length + ' tasks · finish ' + finish + ' · ' + crit +
             ' critical' + (data.baseline ? ' · baseline “' + data.baseline + '”' : ' · no baseline'), kind);
       })
@@ -199,7 +203,9 @@
         on_view_change: function () { decorate(); }
       });
     } else {
+      var left = state.gantt.$container.scrollLeft;
       state.gantt.refresh(tasks);
+      state.gantt.$container.scrollLeft = left; // stay where the user was working
     }
     decorate();
     drawOutline(visible);
