@@ -211,6 +211,15 @@ def evaluate(
 
 
 @_jit
+def _fingerprint(start: IntArray) -> int:
+    """A hash of a schedule's start times (equal schedules, equal hashes)."""
+    h = 1469598103934665603
+    for v in start:
+        h = (h ^ (v + 1)) * 1099511628211
+    return h
+
+
+@_jit
 def evolve(
     pop: IntArray,
     pop_starts: IntArray,
@@ -266,15 +275,40 @@ def evolve(
     kid_lengths = np.empty_like(pop_lengths)
     evaluate(kids, kid_starts, kid_lengths, dur, dem, cap, rel, fwd, bwd, free)
     merged = np.empty(2 * size, dtype=np.float64)
+    hashes = np.empty(2 * size, dtype=np.int64)
     for i in range(size):
         merged[i] = pop_lengths[i] + 0.5 * np.random.random()
         merged[size + i] = kid_lengths[i] + 0.5 * np.random.random()
-    order = np.argsort(merged)[:size]
+        hashes[i] = _fingerprint(pop_starts[i])
+        hashes[size + i] = _fingerprint(kid_starts[i])
+    order = np.argsort(merged)
+    # Survivors: the shortest schedules, each schedule once (duplicates only fill up).
+    chosen = np.empty(size, dtype=np.int64)
+    used = np.zeros(2 * size, dtype=np.bool_)
+    k = 0
+    for o in order:
+        if k == size:
+            break
+        duplicate = False
+        for c in range(k):
+            if hashes[chosen[c]] == hashes[o]:
+                duplicate = True
+                break
+        if not duplicate:
+            chosen[k] = o
+            used[o] = True
+            k += 1
+    for o in order:
+        if k == size:
+            break
+        if not used[o]:
+            chosen[k] = o
+            k += 1
     new_pop = np.empty_like(pop)
     new_starts = np.empty_like(pop_starts)
     new_lengths = np.empty_like(pop_lengths)
     for k in range(size):
-        o = order[k]
+        o = chosen[k]
         if o < size:
             new_pop[k] = pop[o]
             new_starts[k] = pop_starts[o]
