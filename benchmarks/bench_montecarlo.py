@@ -4,13 +4,19 @@ Random network: N tasks, about 2 links per task (FS/SS/FF, lags of whole days), 
 Mon-Fri calendar with holidays, three-point estimates on every task (triangular and
 PERT), 20 risk events and one shared driver.  Prints, in one run:
 
-* ours, 10,000 tasks x 1,000 runs, and trueppm-scheduler's ``monte_carlo`` on the same
-  network and estimates (its PERT, our ``pert_classic``), with the ratio (target >= 20x);
+* ours, 10,000 tasks x 1,000 runs with criticality and sensitivity, and
+  trueppm-scheduler's ``monte_carlo`` on the same network and estimates (its PERT, our
+  ``pert_classic``), with the ratio (target >= 20x);
 * ours, 10,000 tasks x 10,000 runs with criticality and sensitivity (target < 1.5 s);
-* peak memory of the process (target < 2 GB).
+* peak memory (RSS high-water mark) of a process running that simulation, and of this
+  process with the peer (target < 2 GB).
 
-The first call compiles the kernel (numba, cached on disk): reported apart, not timed.
-Usage: ``python benchmarks/bench_montecarlo.py [--tasks N] [--runs R] [--no-peer]``.
+Times are the min and the median of several repetitions (the machine is shared: the load
+average is printed with each figure; verdicts use the min).  A warm-up on a 50-task
+network loads the compiled kernels from numba's disk cache (or compiles them) before any
+timing; ``--cold-compile`` also times a first call with an empty cache.
+Usage: ``python benchmarks/bench_montecarlo.py [--tasks N] [--runs R] [--repeat K]
+[--no-peer] [--cold-compile]``.
 """
 
 from __future__ import annotations
@@ -19,8 +25,12 @@ import argparse
 import datetime as dt
 import os
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -108,68 +118,114 @@ def peak_mb() -> float:
     return kb / 1024.0 if sys.platform != "darwin" else kb / 1024.0 / 1024.0
 
 
-def timed(plan, runs: int, criticality: str, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    """Best wall time of ``repeat`` runs (the machine may be shared: best is least noisy)."""
-    best = float("inf")
+def timed(plan, runs: int, criticality: str, repeat: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """Min and median wall time over ``repeat`` runs, and the min CPU time (all threads)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         simulate(plan, runs=runs, seed=3, criticality=criticality)
-        best = min(best, time.perf_counter() - t0)
-    return best
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return min(walls), statistics.median(walls), min(cpus)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def memory_child(tasks: int, runs: int) -> int:
+    """Peak RSS of a fresh process that builds the network and runs ``runs`` with
+    criticality and sensitivity (our footprint alone, without the peer's)."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            "import bench_montecarlo as b; "
+            f"b.memory_only({tasks}, {runs})")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def memory_only(tasks: int, runs: int) -> None:
+    net_tasks, links = generate(tasks)
+    plan = ours_plan(net_tasks, links)
+    simulate(plan, runs=runs, seed=3, criticality="driving_path")
+    print(int(peak_mb()))
+
+
+def cold_compile() -> float:
+    """Seconds for the first call with an empty numba cache (a child process)."""
+    code = (f"import time, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            "import bench_montecarlo as b; "
+            "t, l = b.generate(50); p = b.ours_plan(t, l); t0 = time.perf_counter(); "
+            "b.simulate(p, runs=16, seed=0); b.simulate(p, runs=16, seed=0, "
+            "criticality='total_float'); print(time.perf_counter() - t0)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-peer", action="store_true")
+    ap.add_argument("--cold-compile", action="store_true",
+                    help="also time the first call with an empty numba cache (about a minute)")
     args = ap.parse_args()
+    try:
+        os.nice(-5)
+        niced = "nice -5"
+    except OSError:
+        niced = "normal priority (nice -5 not allowed)"
     ok = True
-    load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at start"
-          + (" (shared: timings are pessimistic)" if load > 1.0 else ""))
+    print(f"machine: {load()} at start; {niced}")
     tasks, links = generate(args.tasks)
     t0 = time.perf_counter()
     plan = ours_plan(tasks, links)
     print(f"network: {args.tasks} tasks, {len(links)} links; build + prepare "
           f"{time.perf_counter() - t0:.2f} s")
     t0 = time.perf_counter()
-    simulate(plan, runs=16, seed=0)
-    print(f"first call (numba compile or cache load): {time.perf_counter() - t0:.2f} s")
+    tiny = ours_plan(*generate(50))
+    simulate(tiny, runs=16, seed=0)  # warm-up: numba compile or cache load, not timed
+    simulate(tiny, runs=16, seed=0, criticality="total_float")
+    print(f"warm-up on 50 tasks (numba cache load; compile if the cache is cold): "
+          f"{time.perf_counter() - t0:.2f} s")
+    if args.cold_compile:
+        print(f"cold compile (empty numba cache, both kernels): {cold_compile():.1f} s")
 
-    small = timed(plan, 1000, criticality="none", repeat=5)
-    small_crit = timed(plan, 1000, criticality="driving_path", repeat=5)
-    small_float = timed(plan, 1000, criticality="total_float", repeat=1)
-    print(f"ours {args.tasks} x 1,000 runs: {small:.3f} s (sensitivity), "
-          f"{small_crit:.3f} s (+ driving-path criticality), "
-          f"{small_float:.3f} s (+ total-float criticality)")
+    small, small_med, _cpu = timed(plan, 1000, "driving_path", max(args.repeat, 7))
+    print(f"ours {args.tasks} x 1,000 runs (criticality + sensitivity): min {small:.3f} s, "
+          f"median {small_med:.3f} s of {max(args.repeat, 7)}; {load()}")
+    tf, _tf_med, _ = timed(plan, 1000, "total_float", 1)
+    print(f"  (total-float criticality, reference kernel: {tf:.2f} s)")
     peer = None if args.no_peer else trueppm_time(tasks, links, 1000)
     if peer is not None:
-        ratio = peer / min(small, small_crit)
+        ratio = peer / small
         print(f"trueppm-scheduler {args.tasks} x 1,000 runs: {peer:.2f} s -> ours is "
-              f"{ratio:.1f}x faster (target >= 20x): {'PASS' if ratio >= 20 else 'FAIL'}")
+              f"{ratio:.1f}x faster (min; {peer / small_med:.1f}x at the median) "
+              f"(target >= 20x): {'PASS' if ratio >= 20 else 'FAIL'}")
         ok &= ratio >= 20
     else:
         print("trueppm-scheduler: skipped")
-    big = timed(plan, args.runs, criticality="driving_path", repeat=3)
-    c0 = time.process_time()
-    simulate(plan, runs=args.runs, seed=3)
-    cpu = time.process_time() - c0
-    res = simulate(plan, runs=args.runs, seed=3)
-    prog = res.target()
-
+    big, big_med, cpu = timed(plan, args.runs, "driving_path", args.repeat)
     verdict = "PASS" if big < 1.5 else "FAIL"
-    print(f"ours {args.tasks} x {args.runs:,} runs with criticality + sensitivity: "
-          f"{big:.3f} s (target < 1.5 s): {verdict}; CPU time of one run, all threads: "
-          f"{cpu:.2f} s = {cpu / args.tasks / args.runs * 1e9:.0f} ns per task-run")
+    print(f"ours {args.tasks} x {args.runs:,} runs with criticality + sensitivity: min "
+          f"{big:.3f} s, median {big_med:.3f} s of {args.repeat} (target < 1.5 s): {verdict}; "
+          f"CPU {cpu:.2f} s = {cpu / args.tasks / args.runs * 1e9:.1f} ns per task-run; "
+          f"{load()}")
     ok &= big < 1.5
+    prog = simulate(plan, runs=args.runs, seed=3).target()
     print(f"  P50 {plan.finish_date(prog.percentiles[50]):%Y-%m-%d %H:%M}, "
           f"P80 {plan.finish_date(prog.percentiles[80]):%Y-%m-%d %H:%M}, "
           f"plan {plan.finish_date(prog.deterministic):%Y-%m-%d %H:%M}")
-    mb = peak_mb()
-    print(f"peak memory (max RSS): {mb:.0f} MB (target < 2048 MB): "
-          f"{'PASS' if mb < 2048 else 'FAIL'}")
-    ok &= mb < 2048
+    mb = memory_child(args.tasks, args.runs)
+    print(f"peak memory (max RSS of a process running {args.tasks} x {args.runs:,}): {mb} MB; "
+          f"this process, peer included: {peak_mb():.0f} MB (target < 2048 MB): "
+          f"{'PASS' if mb < 2048 and peak_mb() < 2048 else 'FAIL'}")
+    ok &= mb < 2048 and peak_mb() < 2048
     print("overall:", "PASS" if ok else "FAIL")
     return 0
 

@@ -23,7 +23,12 @@ except ImportError:  # pragma: no cover
 
 if TYPE_CHECKING or not HAVE_NUMBA:
     prange = range
+
+    def thread_id() -> int:
+        """Index of the calling thread of a parallel loop (0 without numba)."""
+        return 0
 else:  # pragma: no cover
+    from numba import get_thread_id as thread_id
     from numba import prange
 
 
@@ -48,4 +53,4 @@ def jit_parallel(func: F) -> F:
     return cast(F, _njit(cache=True, nogil=True, parallel=True)(func))
 
 
-__all__ = ["HAVE_NUMBA", "jit", "jit_inline", "jit_parallel", "prange"]
+__all__ = ["HAVE_NUMBA", "jit", "jit_inline", "jit_parallel", "prange", "thread_id"]

@@ -1,13 +1,23 @@
-"""The batched kernel: 8 runs at a time (vectorised across runs).
+"""The lane kernel: 16 runs at a time, one fused topological pass per batch of runs.
 
-Each task's parameters and links are read once for 8 runs and the inner loops run over
-those 8 runs (constant width: unrolled, SIMD-friendly); the sensitivity sums are written
-once per task per batch instead of once per run.  *Plain* tasks (no constraint, no
-progress, no status date, not a summary, only same-calendar working-lag links in: see
-:mod:`.passes`) take a branch-free path; the others go through
-:func:`.passes.forward_task_lane`, lane by lane.  The draws, the arithmetic and the tie
-rules are those of :mod:`.kernel`, so the results are the same bits (tested).  Total-float
-criticality needs the engine's backward pass per run: that mode uses :mod:`.kernel`.
+A batch holds :data:`LANES` consecutive runs side by side.  For each task, in topological
+order, its 16 durations are drawn (counter-based, :func:`.sampling.task_uniform`: no
+duration matrix is ever drawn ahead), hit by the risks that occurred, and scheduled, while
+the task's rows of the (task, lane) arrays are in cache.  Times are integer working
+minutes in ``int32`` when the network's offsets fit (:func:`.plan.lane_dtype`), so one
+AVX2 register holds 8 runs.
+
+*Plain* tasks (no constraint, no progress, no status date, not a summary, only
+same-calendar working-lag links in) take a branch-free path: ``es = max(floor, pred +
+lag)`` over their links with the driving link kept by a select.  Every other task goes
+through the CPM engine's own :func:`~altitude.engine.kernels.forward_pass`, one lane at a
+time (a strided view of that lane), so calendars, elapsed lags, constraints, progress and
+summaries mean exactly what they mean in ``altitude schedule``.  ALAP tasks and
+total-float criticality need several passes per run: they take :mod:`.kernel`.
+
+After the pass: each target's finish per run, the sensitivity sums (one streaming pass
+over the duration rows), the risk sums, and the driving path of each run walked back from
+its finish (O(path), not O(tasks)).  Results are those of :mod:`.kernel`, bit for bit.
 """
 
 from __future__ import annotations
@@ -15,184 +25,200 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.kernels import NONE, to_instant, to_offset
-from altitude.engine.montecarlo._jit import jit, jit_parallel, prange
-from altitude.engine.montecarlo.distributions import FIXED
-from altitude.engine.montecarlo.passes import forward_task_lane
+from altitude.engine.kernels import NONE, forward_pass, to_instant, to_offset
+from altitude.engine.montecarlo._jit import jit, jit_parallel, prange, thread_id
+from altitude.engine.montecarlo.distributions import FIXED, LEVELS, PERT, TRIANGULAR
+from altitude.engine.montecarlo.draws import hit, sample_task
 from altitude.engine.montecarlo.sampling import (
-    normal_cdf,
+    beta_quantile,
     normal_ppf,
     run_stream,
-    sample_quantile,
+    slot_key,
     stratified,
+    stream_words,
+    task_uniform,
+    triangular,
     uniform,
+    whole_minutes,
 )
 
 I64 = npt.NDArray[np.int64]
-BATCH = 8
+I32 = npt.NDArray[np.int32]
+LANES = 16
 
 
 @jit
-def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
-                           tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
-                           finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
-                           risk_n: I64, risk_f: I64, err: I64) -> None:
-    """Same contract as :func:`.kernel.simulate_block` (plain networks only)."""
-    (order, pred_ptr, link_from, _link_to, link_type, link_lag, link_elapsed, slow, plain,
+def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                         tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
+                         work: tuple, finish: I64, crit: I64, s_d: I64, s_dd: I64,  # type: ignore[type-arg]
+                         s_df: I64, s_f: I64, risk_n: I64, risk_f: I64, err: I64) -> None:
+    """Runs ``first_run .. first_run + n_runs - 1`` into one block's accumulators.
+
+    ``finish[r, t]``: finish of target ``t`` in run ``r`` (offset of the default
+    calendar).  ``crit[i]``: runs with task ``i`` on the driving path.  ``s_d``, ``s_dd``,
+    ``s_df``: sums of ``d``, ``d*d``, ``d*f`` with ``d`` = duration - planned and ``f`` =
+    program finish - ``ref_finish``; ``s_f`` = [sum f, sum f*f].  ``risk_n``/``risk_f``:
+    occurrences and sum of ``f`` when the risk occurred.  ``work``: this block's (task,
+    lane) arrays ``es, ef, dur, rem, drv``.
+    """
+    (order, pred_ptr, link_from, _link_to, link_type, link_lag, link_elapsed, plain,
      _succ_ptr, _succ_links, cal, _summary, ctype, coff, astart, afinish, remaining0,
-     start_floor, status_off, cal_ptr, cs, ce, cc) = net
+     start_floor, status_off, cal_ptr, cs, ce, cc, _alap_mask, _deadline) = net
     (kind, low, mode, high, shape_row, shape_frac, done, started, base, driver_of, rho,
-     n_drivers, risk_prob, _imp_ptr, _imp_task, _imp_add, _imp_mult, _impacted, table_pert,
-     table_classic, countable, timp_ptr, timp_risk, timp_add, timp_mult) = unc
+     n_drivers, risk_prob, table_pert, table_classic, countable, timp_ptr, timp_risk,
+     timp_add, timp_mult) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
+    es, ef, dur, rem, drv = work
+    nl = es.shape[1]  # LANES, as a run-time count: loops vectorise (with alias checks)
     n = len(order)
     n_risks = len(risk_prob)
-    dur = np.empty((n, BATCH), dtype=np.int64)
-    rem = np.empty((n, BATCH), dtype=np.int64)
-    for i in range(n):
-        for j in range(BATCH):
-            rem[i, j] = remaining0[i]
-    es = np.empty((n, BATCH), dtype=np.int64)
-    ef = np.empty((n, BATCH), dtype=np.int64)
-    drv = np.empty((n, BATCH), dtype=np.int64)
-    addv = np.empty(BATCH, dtype=np.float64)
-    streams = np.empty(BATCH, dtype=np.uint64)
-    zdrv = np.empty((max(n_drivers, 1), BATCH), dtype=np.float64)
-    occurred = np.zeros((max(n_risks, 1), BATCH), dtype=np.bool_)
-    fvals = np.empty(BATCH, dtype=np.int64)
-    vals = np.empty(BATCH, dtype=np.float64)
-    best = np.empty(BATCH, dtype=np.int64)
-    end_task = np.empty(BATCH, dtype=np.int64)
-    w = np.empty(BATCH, dtype=np.int64)
-    wv = np.empty(BATCH, dtype=np.int64)
     n_targets = len(tgt_ptr) - 1
-    for b0 in range(0, n_runs, BATCH):
-        m = min(BATCH, n_runs - b0)
-        # every lane is computed (runs past the chunk are real runs, simply not kept):
+    no_alap = np.full(n, NONE, dtype=np.int64)
+    for i in range(n):
+        for j in range(nl):
+            rem[i, j] = remaining0[i]
+    lo = np.empty(LANES, dtype=np.uint32)
+    hi = np.empty(LANES, dtype=np.uint32)
+    streams = np.empty(LANES, dtype=np.uint64)
+    vals = np.empty(LANES, dtype=np.float64)
+    us = np.empty(LANES, dtype=np.float64)
+    zdrv = np.empty((max(n_drivers, 1), LANES), dtype=np.float64)
+    occurred = np.zeros((max(n_risks, 1), LANES), dtype=np.bool_)
+    fvals = np.zeros(LANES, dtype=np.int64)
+    best = np.empty(LANES, dtype=np.int64)
+    end_task = np.empty(LANES, dtype=np.int64)
+    acc = np.empty_like(es[0])
+    dk = np.empty_like(drv[0])
+    late = np.empty_like(ef[0])
+    who = np.empty_like(drv[0])
+    for b0 in range(0, n_runs, LANES):
+        m = min(LANES, n_runs - b0)
+        # every lane is computed (lanes past the block are real runs, simply not kept):
         # constant trip counts let the compiler unroll and vectorise the lane loops
-        for j in range(BATCH):
+        for j in range(nl):
             streams[j] = run_stream(key, first_run + b0 + j)
+            lo[j], hi[j] = stream_words(streams[j])
         for d in range(n_drivers):
-            for j in range(BATCH):
+            for j in range(nl):
                 zdrv[d, j] = normal_ppf(uniform(streams[j], n + n_risks + d))
-        # risk occurrences first: they do not depend on durations
-        for q in range(n_risks):
-            for j in range(BATCH):
+        for q in range(n_risks):  # risk occurrences do not depend on durations
+            for j in range(nl):
                 occurred[q, j] = (stratified(key, first_run + b0 + j, n + q, streams[j])
                                   < risk_prob[q])
-        # one pass in topological order: each task's durations are drawn (and hit by the
-        # risks that occurred) right before its forward step, while its row is in cache
         for idx in range(n):
             v = order[idx]
             k = kind[v]
-            if k == FIXED:
-                for j in range(BATCH):
-                    vals[j] = mode[v]
-            else:
+            # -- durations of this task in the 16 runs
+            if k == TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
+                kv = slot_key(v)
+                lo_ = low[v]
+                mo_ = mode[v]
+                hi_ = high[v]
+                for j in range(nl):
+                    vals[j] = triangular(task_uniform(lo[j], hi[j], kv), lo_, mo_, hi_)
+            elif k != TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
+                kv = slot_key(v)
+                lo_ = low[v]
+                hi_ = high[v]
+                frac = shape_frac[v]
+                ia = shape_row[v] * LEVELS
+                flat = table_pert if k == PERT else table_classic
+                for j in range(nl):
+                    us[j] = task_uniform(lo[j], hi[j], kv)
+                for j in range(nl):
+                    vals[j] = beta_quantile(us[j], lo_, hi_, frac, flat, ia)
+            elif k != FIXED:
+                kv = slot_key(v)
                 lo_ = low[v]
                 mo_ = mode[v]
                 hi_ = high[v]
                 row = shape_row[v]
                 frac = shape_frac[v]
                 dv = driver_of[v]
-                if dv < 0:  # the common case, kept free of per-lane branches
-                    for j in range(BATCH):
-                        vals[j] = sample_quantile(k, uniform(streams[j], v), lo_, mo_, hi_, row,
-                                                  frac, table_pert, table_classic)
-                else:
-                    r = rho[v]
-                    for j in range(BATCH):
-                        u = uniform(streams[j], v)
-                        u = normal_cdf(r * zdrv[dv, j] + np.sqrt(1.0 - r * r) * normal_ppf(u))
-                        if u >= 1.0:
-                            u = 1.0 - 1e-16
-                        vals[j] = sample_quantile(k, u, lo_, mo_, hi_, row, frac, table_pert,
-                                                  table_classic)
-            i0 = timp_ptr[v]
-            i1 = timp_ptr[v + 1]
-            if i1 > i0:  # risks can hit this task: multipliers first, then added minutes
-                for j in range(BATCH):
-                    addv[j] = 0.0
-                for a in range(i0, i1):
-                    q = timp_risk[a]
-                    for j in range(BATCH):
-                        if occurred[q, j]:
-                            vals[j] *= timp_mult[a]
-                for a in range(i0, i1):
-                    q = timp_risk[a]
-                    for j in range(BATCH):
-                        if occurred[q, j]:
-                            addv[j] += timp_add[a]
-                for j in range(BATCH):
-                    x = vals[j] + addv[j]
-                    wd = int(x + 0.5) if x > 0.0 else 0
-                    if k == FIXED and addv[j] == 0.0 and vals[j] == mode[v]:
-                        wd = base[v]
-                    dur[v, j] = wd
+                r_ = rho[v]
+                for j in range(nl):  # the uniforms, vectorised; then the quantiles
+                    us[j] = task_uniform(lo[j], hi[j], kv)
+                for j in range(nl):
+                    z = zdrv[dv, j] if dv >= 0 else 0.0
+                    vals[j] = sample_task(k, us[j], lo_, mo_, hi_, row, frac, dv, r_, z,
+                                          table_pert, table_classic)
+            if timp_ptr[v + 1] > timp_ptr[v]:
+                if k == FIXED:
+                    for j in range(nl):
+                        vals[j] = mode[v]
+                for j in range(nl):
+                    dur[v, j] = hit(vals[j], v, k, j, timp_ptr, timp_risk, timp_mult, timp_add,
+                                    occurred, mode, base)
             elif k == FIXED:
-                for j in range(BATCH):
+                for j in range(nl):
                     dur[v, j] = base[v]
             else:
-                for j in range(BATCH):
-                    x = vals[j]
-                    dur[v, j] = int(x + 0.5) if x > 0.0 else 0
+                for j in range(nl):
+                    dur[v, j] = whole_minutes(vals[j])
             if started[v]:
-                for j in range(BATCH):
+                for j in range(nl):
                     rem[v, j] = dur[v, j]
                     dur[v, j] += done[v]
+            # -- schedule it in the 16 runs
             if not plain[v]:
-                for j in range(BATCH):
-                    forward_task_lane(v, j, pred_ptr, link_from, link_type, link_lag,
-                                      link_elapsed, slow, cal, ctype, coff, astart, afinish,
-                                      start_floor, status_off, cal_ptr, cs, ce, cc, dur, rem,
-                                      es, ef, drv, err)
+                step = order[idx:idx + 1]
+                for j in range(nl):
+                    forward_pass(step, pred_ptr, link_from, link_type, link_lag, link_elapsed,
+                                 dur[:, j], cal, ctype, coff, astart, afinish, rem[:, j],
+                                 start_floor, status_off, no_alap, cal_ptr, cs, ce, cc,
+                                 es[:, j], ef[:, j], drv[:, j], err)
                 continue
+            # plain task: the latest of the floor and its links, branch-free across lanes
+            # (local accumulators: the compiler cannot prove es[v] and ef[p] apart)
             floor = start_floor[cal[v]]
-            for j in range(BATCH):
-                es[v, j] = floor
-                drv[v, j] = -1
+            for j in range(nl):
+                acc[j] = floor
+                dk[j] = -1
+            dv_row = dur[v]
             for kk in range(pred_ptr[v], pred_ptr[v + 1]):
-                p = link_from[kk]
                 t = link_type[kk]
+                src = ef[link_from[kk]] if (t == 0 or t == 2) else es[link_from[kk]]
                 lag = link_lag[kk]
-                md = 1 if t >= 2 else 0
-                if t == 0 or t == 2:  # from the predecessor's finish
-                    for j in range(BATCH):
-                        cand = ef[p, j] + lag - md * dur[v, j]
-                        if cand > es[v, j]:
-                            es[v, j] = cand
-                            drv[v, j] = kk
-                else:
-                    for j in range(BATCH):
-                        cand = es[p, j] + lag - md * dur[v, j]
-                        if cand > es[v, j]:
-                            es[v, j] = cand
-                            drv[v, j] = kk
-            for j in range(BATCH):
-                ef[v, j] = es[v, j] + dur[v, j]
-        # targets
+                if t < 2:  # FS, SS
+                    for j in range(nl):
+                        cand = src[j] + lag
+                        dk[j] = kk if cand > acc[j] else dk[j]
+                        acc[j] = max(cand, acc[j])
+                else:  # FF, SF: the finish is bound, the start is that minus the duration
+                    for j in range(nl):
+                        cand = src[j] + lag - dv_row[j]
+                        dk[j] = kk if cand > acc[j] else dk[j]
+                        acc[j] = max(cand, acc[j])
+            for j in range(nl):
+                es[v, j] = acc[j]
+                ef[v, j] = acc[j] + dv_row[j]
+                drv[v, j] = dk[j]
+        # -- finish of each target: latest early finish of its members, per calendar group
         for t in range(n_targets):
-            for j in range(BATCH):
+            for j in range(nl):
                 best[j] = NONE
             for g in range(tgt_ptr[t], tgt_ptr[t + 1]):
-                for j in range(BATCH):
-                    w[j] = NONE
-                    wv[j] = -1
-                for a in range(grp_ptr[g], grp_ptr[g + 1]):
+                v0 = grp_members[grp_ptr[g]]
+                for j in range(nl):
+                    late[j] = ef[v0, j]
+                    who[j] = v0
+                for a in range(grp_ptr[g] + 1, grp_ptr[g + 1]):
                     v = grp_members[a]
-                    for j in range(BATCH):
-                        if ef[v, j] > w[j]:
-                            w[j] = ef[v, j]
-                            wv[j] = v
-                for j in range(BATCH):
-                    if w[j] != NONE:
-                        inst = to_instant(w[j], grp_cal[g], True, cal_ptr, cs, ce, cc, err)
-                        if inst > best[j]:
-                            best[j] = inst
-                            if t == 0:
-                                end_task[j] = wv[j]
+                    row = ef[v]
+                    for j in range(nl):  # ties: the last member (most downstream)
+                        who[j] = v if row[j] >= late[j] else who[j]
+                        late[j] = max(row[j], late[j])
+                for j in range(m):
+                    inst = to_instant(late[j], grp_cal[g], True, cal_ptr, cs, ce, cc, err)
+                    if inst > best[j]:
+                        best[j] = inst
+                        if t == 0:
+                            end_task[j] = who[j]
             for j in range(m):
                 finish[b0 + j, t] = to_offset(best[j], default_cal, cal_ptr, cs, ce, cc, err)
+        # -- sensitivity sums (lanes past the block count as f = 0 and are masked below)
+        for j in range(nl):
+            fvals[j] = 0
         for j in range(m):
             f = finish[b0 + j, 0] - ref_finish
             fvals[j] = f
@@ -204,7 +230,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
             a3 = 0
             bi = base[i]
             for j in range(m):
-                dd = dur[i, j] - bi
+                dd = np.int64(dur[i, j]) - bi
                 a1 += dd
                 a2 += dd * dd
                 a3 += dd * fvals[j]
@@ -217,7 +243,7 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
                     risk_n[q] += 1
                     risk_f[q] += fvals[j]
         if criticality == 1:
-            # walk the m driving paths in lockstep: independent loads overlap in memory
+            # walk the driving paths back from each run's finish, in lockstep
             alive = m
             while alive > 0:
                 alive = 0
@@ -232,16 +258,20 @@ def simulate_block_batched(key: np.uint64, first_run: int, n_runs: int, net: tup
 
 
 @jit_parallel
-def simulate_chunk_batched(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
-                           tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
-                           finish: I64, crit: I64, s_d: I64, s_dd: I64, s_df: I64, s_f: I64,
-                           risk_n: I64, risk_f: I64, err: I64) -> None:
-    """Blocks of consecutive runs over threads, as :func:`.kernel.simulate_chunk`."""
-    n_blocks = crit.shape[0]
-    per = (n_runs + n_blocks - 1) // n_blocks
-    for b in prange(n_blocks):
-        r0 = min(b * per, n_runs)
-        r1 = min(r0 + per, n_runs)
-        simulate_block_batched(key, first_run + r0, r1 - r0, net, unc, tgt, criticality,
-                               ref_finish, finish[r0:r1], crit[b], s_d[b], s_dd[b], s_df[b],
-                               s_f[b], risk_n[b], risk_f[b], err[b:b + 1])
+def simulate_chunk_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple, unc: tuple,  # type: ignore[type-arg]
+                         tgt: tuple, criticality: int, ref_finish: int,  # type: ignore[type-arg]
+                         bounds: I64, work: tuple, finish: I64, crit: I64, s_d: I64,  # type: ignore[type-arg]
+                         s_dd: I64, s_df: I64, s_f: I64, risk_n: I64, risk_f: I64,
+                         err: I64) -> None:
+    """Block ``b`` (runs ``bounds[b] .. bounds[b + 1] - 1``) on whichever thread is free,
+    in that thread's work arrays ``work[i][thread]``; one accumulator row per block."""
+    es, ef, dur, rem, drv = work
+    slots = es.shape[0]
+    for b in prange(len(bounds) - 1):
+        r0 = bounds[b]
+        r1 = bounds[b + 1]
+        s = min(thread_id(), slots - 1)
+        simulate_block_lanes(key, first_run + r0, r1 - r0, net, unc, tgt, criticality,
+                             ref_finish, (es[s], ef[s], dur[s], rem[s], drv[s]), finish[r0:r1],
+                             crit[b], s_d[b], s_dd[b], s_df[b], s_f[b], risk_n[b], risk_f[b],
+                             err[b:b + 1])

@@ -6,10 +6,8 @@ estimates, risks, drivers and finish targets into flat arrays, and computes the
 deterministic plan (the CPM finish) that contingency is measured from.
 
 Progress: a completed task is fixed.  A started task keeps its done part; its estimate
-applies to the remaining work (scaled by remaining / planned).  Limitation: ALAP
-constraints are scheduled as soon as possible in the simulation (they only move the
-task within its float; the finish of a program is unchanged unless an SS/SF successor
-hangs on the ALAP task).
+applies to the remaining work (scaled by remaining / planned).  ALAP tasks start as late
+as the run's own finish allows (see :mod:`.kernel`).
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +65,25 @@ class SimulationPlan:
         return int(wt.offsets([minutes])[0])
 
 
+INT32_SAFE = 2**30
+"""Bound on any offset a run can reach for the lane kernel to work in ``int32``."""
+
+
+def lane_dtype(plan: SimulationPlan) -> type[np.integer[Any]]:
+    """``int32`` when no run can leave +-2**30 working minutes (about 2,000 years of
+    24-hour days), else ``int64``: a conservative bound from the calendars' horizon,
+    the fixed dates and the sum of every task's longest duration and positive lag."""
+    net = plan.network
+    a = plan.arrays
+    _ptr, _cs, ce, cc = pack_calendars(net)
+    fixed = [np.abs(cc).max(initial=0) + np.abs(ce - _cs).max(initial=0)]
+    for arr in (net.coff, net.astart, net.afinish, a["start_floor"], a["status_off"]):
+        vals = np.asarray(arr)[np.asarray(arr) != k.NONE]
+        fixed.append(np.abs(vals).max(initial=0))
+    reach = float(np.asarray(a["reach"]).sum()) + float(np.abs(net.link_lag).sum())
+    return np.int32 if max(fixed) + reach < INT32_SAFE else np.int64
+
+
 def pack_calendars(net: Network) -> tuple[I64, I64, I64, I64]:
     ptr = np.zeros(len(net.calendars) + 1, dtype=np.int64)
     ptr[1:] = np.cumsum([len(w.starts) for w in net.calendars])
@@ -96,8 +114,8 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
     low = net.duration.astype(np.float64)
     mode = low.copy()
     high = low.copy()
-    started = net.remaining >= 0
     complete = net.afinish != k.NONE
+    started = (net.remaining >= 0) & ~complete  # history keeps its planned duration
     done = np.where(started, np.maximum(net.duration - net.remaining, 0), 0).astype(np.int64)
     base = np.where(started, np.maximum(net.remaining, 0), net.duration).astype(np.int64)
     for i, tid in enumerate(net.ids):
@@ -130,6 +148,7 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
     imp_task: list[int] = []
     imp_add: list[float] = []
     imp_mult: list[float] = []
+    reach = np.array(high, dtype=np.float64)  # longest possible duration (int32 check)
     for risk in model.risks:
         for imp in risk.impacts:
             i = index[imp.task]
@@ -138,6 +157,7 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
             imp_task.append(i)
             imp_add.append(imp.add_minutes)
             imp_mult.append(imp.multiplier)
+            reach[i] = reach[i] * max(imp.multiplier, 1.0) + max(imp.add_minutes, 0.0)
         imp_ptr.append(len(imp_task))
     # the same impacts grouped by task (risk order kept): the batched kernel's layout
     per_risk = [b - a for a, b in itertools.pairwise(imp_ptr)]
@@ -152,14 +172,10 @@ def _encode_tasks(net: Network, model: UncertaintyModel) -> dict[str, npt.NDArra
         "timp_mult": np.ascontiguousarray(np.array(imp_mult, dtype=np.float64)[by_task]),
         "kind": kind, "low": low, "mode": mode, "high": high, "shape_row": shape_row,
         "shape_frac": shape_frac, "done": done,
-        "impacted": np.unique(np.array(imp_task, dtype=np.int32)),
-        "started": started & ~complete, "base": base, "driver_of": driver_of, "rho": rho,
+        "started": started, "base": base, "driver_of": driver_of, "rho": rho,
         "risk_prob": np.array([r.probability for r in model.risks], dtype=np.float64),
-        "imp_ptr": np.array(imp_ptr, dtype=np.int64),
-        "imp_task": np.array(imp_task, dtype=np.int32),
-        "imp_add": np.array(imp_add, dtype=np.float64),
-        "imp_mult": np.array(imp_mult, dtype=np.float64),
         "countable": ~fixed,
+        "reach": np.maximum(reach + done, base.astype(np.float64)),
     }
 
 
@@ -167,8 +183,12 @@ def _encode_targets(
     net: Network, targets: Sequence[tuple[str, Sequence[int]]]
 ) -> dict[str, npt.NDArray[np.generic]]:
     tgt_ptr, grp_cal, grp_ptr, members = [0], [], [0], []
+    rank = np.empty(net.size, dtype=np.int64)
+    rank[net.order] = np.arange(net.size)
     for _name, idx in targets:
+        # members in topological order: on a tie the kernels take the last (downstream) one
         arr = np.asarray(idx, dtype=np.int64)
+        arr = arr[np.argsort(rank[arr], kind="stable")]
         cals = net.cal[arr]
         for c in np.unique(cals):
             sel = arr[cals == c]
@@ -223,9 +243,12 @@ def prepare(
     slow_in[net.link_to[slow | (net.link_type == 4)]] = True
     plain = (~net.summary & (net.ctype == 0) & (net.remaining < 0) & (net.afinish == k.NONE)
              & (net.astart == k.NONE) & ~slow_in & (net.status_instant is None))
-    arrays.update(start_floor=floor, status_off=status, slow=np.ascontiguousarray(slow),
-                  plain=np.ascontiguousarray(plain),
-                  batchable=np.array(True),
+    alap = ((net.ctype == k.ALAP) & ~net.summary & (net.remaining < 0)
+            if not net.backward else np.zeros(net.size, dtype=np.bool_))
+    arrays.update(start_floor=floor, status_off=status, plain=np.ascontiguousarray(plain),
+                  alap=np.ascontiguousarray(alap),
+                  deadline=np.array(k.NONE if net.deadline is None or net.backward
+                                    else net.deadline, dtype=np.int64),
                   table_pert=quantile_table(PERT), table_classic=quantile_table(PERT_CLASSIC))
     wt = net.calendars[net.default_cal]
     ef_inst = cpm.offsets_to_instants(net, det.early_finish, True)

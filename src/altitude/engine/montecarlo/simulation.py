@@ -16,15 +16,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.montecarlo.batched import simulate_chunk_batched
+from altitude.engine.montecarlo.batched import LANES, simulate_chunk_lanes
 from altitude.engine.montecarlo.kernel import simulate_chunk
-from altitude.engine.montecarlo.plan import SimulationPlan, grow_calendars, pack_calendars
+from altitude.engine.montecarlo.plan import (
+    SimulationPlan,
+    grow_calendars,
+    lane_dtype,
+    pack_calendars,
+)
 from altitude.engine.montecarlo.sampling import key_from_seed
 
 I64 = npt.NDArray[np.int64]
 
-DEFAULT_CHUNK_RUNS = 2000
-"""Runs per kernel call: keeps memory at O(tasks + chunk x targets)."""
+DEFAULT_CHUNK_RUNS = 16384
+"""Runs per kernel call.  Memory is O(threads x tasks x 16 + runs x targets) whatever the
+chunk; chunks only bound the per-run finish matrix of one call."""
 
 
 class Criticality(enum.StrEnum):
@@ -91,19 +97,46 @@ def _threads() -> int:
         return 1
 
 
+def needs_reference_kernel(plan: SimulationPlan, criticality: Criticality) -> bool:
+    """True when the run needs more than one forward pass (ALAP tasks, total float)."""
+    return criticality is Criticality.TOTAL_FLOAT or bool(plan.arrays["alap"].any())
+
+
+def _block_bounds(runs: int, blocks: int, step: int) -> I64:
+    """Start of each block of runs (multiples of ``step`` runs, the last one shorter)."""
+    per = max(step, -(-max(runs, 1) // blocks // step) * step)
+    return np.minimum(np.arange(0, runs + per, per, dtype=np.int64), runs)[
+        : max(2, -(-runs // per) + 1)]
+
+
+def _sum_rows(x: I64) -> tuple[int, ...]:
+    """Column sums of per-block int64 rows as Python ints (exact: int64 when it cannot
+    overflow, Python integers otherwise)."""
+    if not x.shape[1]:
+        return ()
+    if float(np.abs(x).max(initial=0)) * x.shape[0] < 2.0**62:
+        return tuple(x.sum(axis=0).tolist())
+    return tuple(sum(int(v) for v in col) for col in x.T.tolist())
+
+
 def run_chunk(
     plan: SimulationPlan, seed: int, first_run: int, runs: int, *,
     criticality: Criticality | str = Criticality.DRIVING_PATH,
     threads: int | None = None, batched: bool | None = None,
 ) -> ChunkResult:
-    """Simulate global runs ``first_run .. first_run + runs - 1`` (a worker's share)."""
+    """Simulate global runs ``first_run .. first_run + runs - 1`` (a worker's share).
+
+    ``batched``: force the lane kernel (True) or the reference kernel (False); by default
+    the lane kernel unless the plan needs the reference one (:func:`needs_reference_kernel`).
+    ``threads``: how many blocks to hand out per thread count (results do not change).
+    """
     if runs < 0 or first_run < 0:
         raise ValueError("first_run and runs must be >= 0")
     mode = Criticality(criticality)
-    can_batch = bool(plan.arrays["batchable"]) and mode is not Criticality.TOTAL_FLOAT
-    if batched and not can_batch:
-        raise ValueError("the batched kernel needs a plain network and no total-float mode")
-    kernel = simulate_chunk_batched if (can_batch if batched is None else batched) else simulate_chunk
+    reference = needs_reference_kernel(plan, mode)
+    if batched and reference:
+        raise ValueError("the lane kernel cannot do ALAP tasks or total-float criticality")
+    lanes = not reference if batched is None else batched
     key = np.uint64(key_from_seed(seed))
     net = plan.network
     a = plan.arrays
@@ -111,45 +144,49 @@ def run_chunk(
     n_risks = len(plan.risk_ids)
     # more blocks than threads, taken one at a time: a thread the OS pauses (shared
     # machine) does not hold the whole chunk back; results do not depend on blocks
-    n_threads = threads or _threads()
-    blocks = max(1, min(n_threads * 4 if n_threads > 1 else 1, runs or 1))
-    net_t = None
+    n_threads = max(1, threads or _threads())
+    bounds = _block_bounds(runs, n_threads * 4 if n_threads > 1 else 1, LANES if lanes else 1)
+    blocks = len(bounds) - 1
+    unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["shape_row"], a["shape_frac"],
+             a["done"], a["started"], a["base"], a["driver_of"], a["rho"],
+             len(plan.model.drivers), a["risk_prob"], a["table_pert"].reshape(-1),
+             a["table_classic"].reshape(-1),
+             a["countable"], a["timp_ptr"], a["timp_risk"], a["timp_add"], a["timp_mult"])
+    tgt_t = (a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal)
     while True:
-        packed = pack_calendars(net)
         net_t = (net.order, net.pred_ptr, net.link_from, net.link_to, net.link_type,
-                 net.link_lag, net.link_elapsed, a["slow"], a["plain"], net.succ_ptr, net.succ_links,
+                 net.link_lag, net.link_elapsed, a["plain"], net.succ_ptr, net.succ_links,
                  net.cal, net.summary, net.ctype, net.coff, net.astart, net.afinish,
-                 net.remaining, a["start_floor"], a["status_off"], *packed)
-        unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["shape_row"], a["shape_frac"],
-                 a["done"], a["started"], a["base"], a["driver_of"], a["rho"],
-                 len(plan.model.drivers), a["risk_prob"], a["imp_ptr"], a["imp_task"],
-                 a["imp_add"], a["imp_mult"], a["impacted"], a["table_pert"],
-                 a["table_classic"], a["countable"], a["timp_ptr"], a["timp_risk"],
-                 a["timp_add"], a["timp_mult"])
-        tgt_t = (a["tgt_ptr"], a["grp_cal"], a["grp_ptr"], a["grp_members"], net.default_cal)
+                 net.remaining, a["start_floor"], a["status_off"], *pack_calendars(net),
+                 a["alap"], int(a["deadline"]))
         finish = np.zeros((runs, len(plan.target_names)), dtype=np.int64)
         crit, s_d, s_dd, s_df = (np.zeros((blocks, n), dtype=np.int64) for _ in range(4))
         s_f = np.zeros((blocks, 2), dtype=np.int64)
         risk_n = np.zeros((blocks, n_risks), dtype=np.int64)
         risk_f = np.zeros((blocks, n_risks), dtype=np.int64)
         err = np.zeros(blocks, dtype=np.int64)
+        args = (crit, s_d, s_dd, s_df, s_f, risk_n, risk_f, err)
         with np.errstate(over="ignore"), _dynamic_schedule():
-            kernel(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
-                   int(plan.deterministic[0]), finish, crit, s_d, s_dd, s_df, s_f,
-                   risk_n, risk_f, err)
+            if lanes:
+                dt = lane_dtype(plan)
+                slots = min(blocks, n_threads)
+                es, ef, dur, rem = (np.empty((slots, n, LANES), dtype=dt) for _ in range(4))
+                work = (es, ef, dur, rem, np.empty((slots, n, LANES), dtype=np.int32))
+                simulate_chunk_lanes(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
+                                     int(plan.deterministic[0]), bounds, work, finish, *args)
+            else:
+                simulate_chunk(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
+                               int(plan.deterministic[0]), bounds, finish, *args)
         if not err.any():
             break
         grow_calendars(net)  # a run went past the generated calendar: widen, redo
 
-    def total(x: I64) -> tuple[int, ...]:
-        return tuple(sum(int(v) for v in col) for col in x.T.tolist()) if x.shape[1] else ()
-
-    s_ft = total(s_f)
+    s_ft = _sum_rows(s_f)
     return ChunkResult(
         seed=seed, first_run=first_run, runs=runs, finish=finish,
-        critical=total(crit), sum_d=total(s_d), sum_dd=total(s_dd), sum_df=total(s_df),
-        sum_f=s_ft[0], sum_ff=s_ft[1], risk_runs=total(risk_n), risk_sum_f=total(risk_f),
-        criticality=mode,
+        critical=_sum_rows(crit), sum_d=_sum_rows(s_d), sum_dd=_sum_rows(s_dd),
+        sum_df=_sum_rows(s_df), sum_f=s_ft[0], sum_ff=s_ft[1], risk_runs=_sum_rows(risk_n),
+        risk_sum_f=_sum_rows(risk_f), criticality=mode,
     )
 
 
