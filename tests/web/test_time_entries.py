@@ -110,3 +110,10 @@ def test_list_is_query_bounded(plan: Plan, client_for: Callable[[str], Client], 
     with django_assert_max_num_queries(6):  # type: ignore[attr-defined]
         status, page = call(member, "GET", "/api/v1/time-entries")
     assert status == 200 and page["count"] == 5
+
+
+def test_assigning_a_person_notifies_them(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
+    status, body = call(client_for("project"), "POST", "/api/v1/assignments", {"task_id": plan.design.pk, "resource_id": plan.resource.pk})
+    assert status == 201, body
+    note = Notification.objects.get(recipient=demo.user("member"))
+    assert note.text == "Jonas Weber assigned you to 'Design' in DCX-01." and note.url == "/my-work/"

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from altitude.accounts.models import User
 from altitude.core.errors import InvalidInput, NotFound
+from altitude.core.notifications import notify
 from altitude.core.policy import Action, AnyUser, authorize, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
@@ -103,6 +104,9 @@ def create_assignment(user: AnyUser, fields: Mapping[str, Any]) -> Assignment:
         assignment = validate_and_save(Assignment(task=task, resource=resource,
                                                   **{k: v for k, v in fields.items() if k in ASSIGNMENT_FIELDS}))
     assignment.refresh_from_db()
+    if resource.user_id is not None:
+        who = getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "Your project manager")
+        notify([resource.user_id], f"{who} assigned you to '{task.name}' in {task.project.code}.", "/my-work/", actor=user)
     return assignment
 
 
