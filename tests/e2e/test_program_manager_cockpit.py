@@ -44,6 +44,10 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     escalations = page.locator("ul.escalations").inner_text()
     assert f"DCX-01 R-001: {ESCALATED}" in escalations
     page.screenshot(path=str(screenshot_dir / "program-cockpit.png"), full_page=True)
+    page.set_viewport_size({"width": 768, "height": 1000})  # tablet: nothing wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    page.screenshot(path=str(screenshot_dir / "program-cockpit-tablet.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
 
     page.get_by_role("link", name=f"DCX-01 R-001: {ESCALATED}").click()
     page.wait_for_load_state()
@@ -60,6 +64,9 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     cell = page.get_by_role("link", name="Probability 4, impact 5, high zone: 1 risk")
     assert cell.is_visible()
     page.screenshot(path=str(screenshot_dir / "project-risks-heatmap.png"), full_page=True)
+    page.set_viewport_size({"width": 768, "height": 1000})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    page.set_viewport_size({"width": 1280, "height": 1000})
     cell.click()
     page.wait_for_load_state()
     assert page.locator("table.register tbody tr").count() == 1

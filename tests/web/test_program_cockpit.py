@@ -129,3 +129,16 @@ def test_query_counts_do_not_grow_with_rows(demo: Demo, plan: Plan, client_for: 
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(30):
         client.get(url)
+
+
+def test_forecast_names_only_the_risks_the_user_may_open(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
+    services.create_risk(demo.user("admin"), {"project_id": demo.dcx02.pk, "title": "App store rejection", "response": "accept",
+                                              "schedule_impact_minutes": DAY, "probability_percent": 50,
+                                              "task_ids": [plan.app.pk]})
+    services.create_risk(demo.user("program"), {"program_id": demo.dcx.pk, "title": "Architects shared", "response": "accept",
+                                                "schedule_impact_minutes": DAY, "probability_percent": 50,
+                                                "task_ids": [plan.build.pk]})
+    forecast.run_forecast(demo.dcx, runs=100)
+    assert "Architects shared" in client_for("program").get(f"/programs/{demo.dcx.pk}/").content.decode()
+    member = client_for("member").get(f"/programs/{demo.dcx.pk}/").content.decode()  # on DCX-01 and DCX-02 only
+    assert "App store rejection" in member and "Architects shared" not in member

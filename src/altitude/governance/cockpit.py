@@ -126,7 +126,7 @@ def program_cockpit(user: AnyUser, program_id: int) -> dict[str, Any]:
     return {
         "program": program, "projects": projects, "roadmap": roadmap, "escalated_risks": escalated_risks,
         "escalated_issues": escalated_issues, "program_risks": program_risks, "forecast": stored,
-        "forecast_current": current, "money": money, "totals": totals,
+        "forecast_current": current, "drivers": forecast.drivers_for(user, stored), "money": money, "totals": totals,
         "objectives": list(program.programobjective_set.select_related("objective")),
         **_critical_path(user, program, roadmap["code"]),
     }

@@ -178,3 +178,16 @@ def latest(program: Program) -> tuple[ProgramForecast | None, bool]:
     if stored is None:
         return None, False
     return stored, stored.fingerprint == fingerprint(program)[0]
+
+
+def drivers_for(user: AnyUser, stored: ProgramForecast | None) -> list[dict[str, Any]]:
+    """The stored top risk drivers this user may open (1 query); the others are not named to them."""
+    if stored is None:
+        return []
+    from altitude.governance.services import visible_risks
+
+    drivers = [dict(d) for d in stored.data.get("drivers", [])]
+    seen = set(visible_risks(user).filter(pk__in=[d["risk_id"] for d in drivers]).values_list("pk", flat=True))
+    for d in drivers:
+        d["visible"] = d["risk_id"] in seen
+    return [d for d in drivers if d["visible"]]

@@ -27,4 +27,5 @@ def program_forecast(request: HttpRequest, program_id: int) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return redirect("delivery:program-detail", program_id)
     return render(request, "governance/_forecast.html", {"forecast": stored, "forecast_current": True,
+                                                         "drivers": forecast.drivers_for(request.user, stored),
                                                          "program_id": program_id, "can_forecast": True})
