@@ -114,7 +114,9 @@ def _portfolio(
     lower bound. With one worker they run one after the other instead. Returns the best
     schedule, the bound, whether it is proven optimal and the schedules the GA evaluated.
     """
-    deadline = started + options.time_limit_seconds
+    # 3 % of the budget stays for the result (delays, profiles) and for thread hand-over
+    # when the machine is loaded: the budget is wall-clock, model building included.
+    deadline = started + options.time_limit_seconds * 0.97
     warm = started + options.time_limit_seconds * GA_WARM_SHARE - time.perf_counter()
     best, evaluated = ga.evolve_schedule(
         net, resources, seeds=(first,), time_limit=warm, seed=options.seed, lower_bound=bound
