@@ -39,7 +39,7 @@ START = dt.datetime(2026, 1, 5, 8, 0)
 DAY = 480
 
 
-def _random_plan(n: int, seed: int):  # type: ignore[no-untyped-def]
+def _random_plan(n: int, seed: int, status: dt.datetime | None = None):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
     tasks = tuple(Task(f"t{i}", int(rng.integers(1, 6)) * DAY) for i in range(n))
     links = tuple(
@@ -55,7 +55,7 @@ def _random_plan(n: int, seed: int):  # type: ignore[no-untyped-def]
                                                      RiskImpact(f"t{5 * r + 1}", multiplier=1.5)))
                   for r in range(4))
     drivers = (SharedDriver("D", {"t2": 0.8, "t9": 0.6, "t11": -0.4}),)
-    net = build_network(ScheduleInput(tasks=tasks, links=links, start=START))
+    net = build_network(ScheduleInput(tasks=tasks, links=links, start=START, status_date=status))
     return prepare(net, UncertaintyModel(estimates=est, risks=risks, drivers=drivers),
                    targets={"half": [f"t{i}" for i in range(n // 2)]})
 
@@ -88,6 +88,16 @@ def test_lane_kernel_equals_the_reference_kernel_run_by_run() -> None:
     for first, runs in ((0, 50), (7, 33)):
         _same(run_chunk(plan, 9, first, runs, batched=True, threads=2),
               run_chunk(plan, 9, first, runs, batched=False, threads=1))
+
+
+def test_status_date_stays_on_the_fast_path_and_equals_the_reference() -> None:
+    plan = _random_plan(80, 4, status=START + dt.timedelta(days=12))
+    assert plan.arrays["plain"].all()
+    a = run_chunk(plan, 2, 0, 48, batched=True, threads=2)
+    _same(a, run_chunk(plan, 2, 0, 48, batched=False, threads=1))
+    early = START + dt.timedelta(days=12)
+    status_offset = plan.finish_offset(early)
+    assert int(a.finish[:, 0].min()) > status_offset  # nothing left finishes before it
 
 
 def test_int64_lanes_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,9 +7,9 @@ the task's rows of the (task, lane) arrays are in cache.  Times are integer work
 minutes in ``int32`` when the network's offsets fit (:func:`.plan.lane_dtype`), so one
 AVX2 register holds 8 runs.
 
-*Plain* tasks (no constraint, no progress, no status date, not a summary, only
-same-calendar working-lag links in) take a branch-free path: ``es = max(floor, pred +
-lag)`` over their links with the driving link kept by a select.  Every other task goes
+*Plain* tasks (no constraint, no progress, not a summary, only same-calendar working-lag
+links in) take a branch-free path: ``es = max(floor, pred + lag)`` over their links, then
+the status date, with the driving link kept by a select.  Every other task goes
 through the CPM engine's own :func:`~altitude.engine.kernels.forward_pass`, one lane at a
 time (a strided view of that lane), so calendars, elapsed lags, constraints, progress and
 summaries mean exactly what they mean in ``altitude schedule``.  ALAP tasks and
@@ -189,6 +189,11 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
                         cand = src[j] + lag - dv_row[j]
                         dk[j] = kk if cand > acc[j] else dk[j]
                         acc[j] = max(cand, acc[j])
+            status = status_off[cal[v]]
+            if status != NONE:  # work not started cannot start before the status date
+                for j in range(nl):
+                    dk[j] = -1 if status > acc[j] else dk[j]
+                    acc[j] = max(status, acc[j])
             for j in range(nl):
                 es[v, j] = acc[j]
                 ef[v, j] = acc[j] + dv_row[j]

@@ -242,7 +242,7 @@ def prepare(
     slow_in = np.zeros(net.size, dtype=np.bool_)
     slow_in[net.link_to[slow | (net.link_type == 4)]] = True
     plain = (~net.summary & (net.ctype == 0) & (net.remaining < 0) & (net.afinish == k.NONE)
-             & (net.astart == k.NONE) & ~slow_in & (net.status_instant is None))
+             & (net.astart == k.NONE) & ~slow_in)
     alap = ((net.ctype == k.ALAP) & ~net.summary & (net.remaining < 0)
             if not net.backward else np.zeros(net.size, dtype=np.bool_))
     arrays.update(start_floor=floor, status_off=status, plain=np.ascontiguousarray(plain),
