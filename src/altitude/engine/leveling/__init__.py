@@ -7,8 +7,8 @@ One call, two modes::
 ``problem`` is a :class:`LevelingProblem` (tasks with durations and demands, links with
 lags, renewable resources with capacity that may vary by period, priorities, "within float
 only"). The heuristic mode runs schedule generation schemes with priority rules and
-forward-backward improvement; the exact mode adds OR-Tools CP-SAT and returns a proven
-optimum or a bound. See ``docs/algorithms/leveling.md``.
+forward-backward improvement; the exact mode adds a compiled genetic algorithm beside
+OR-Tools CP-SAT and returns a proven optimum or a bound. See ``docs/algorithms/leveling.md``.
 """
 
 from altitude.engine.leveling.model import (
