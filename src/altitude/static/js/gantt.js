@@ -196,7 +196,7 @@
         holidays: {},
         today_button: false,
         view_mode_select: false,
-        scroll_to: 'start',
+        scroll_to: tasks[0].start, // the first task, not the padding before it
         container_height: 'auto',
         popup: popup,
         on_date_change: function (task, start, end) { state.pending[task.id] = { start: start, end: end }; },
