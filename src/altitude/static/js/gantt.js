@@ -108,7 +108,7 @@
         data.tasks.forEach(function (t) { state.byId[t.id] = t; });
         if (!state.initialised) {
           state.initialised = true;
-          if (data.tasks.length > BIG) collapseFrom(1);
+          if (data.tasks.length > BIG) collapseFrom(fittingLevel());
         }
         draw();
         var crit = data.tasks.filter(function (t) { return t.critical && !t.summary; }).length;
@@ -124,6 +124,18 @@
   }
 
   function depth(t) { return (t.wbs.match(/\./g) || []).length; }
+
+  /* The deepest outline level whose tasks (with all levels above) fit in BIG rows; at least the top one. */
+  function fittingLevel() {
+    var perDepth = [];
+    state.tasks.forEach(function (t) { var d = depth(t); perDepth[d] = (perDepth[d] || 0) + 1; });
+    var level = 0, shown = perDepth[0] || 0;
+    while (level + 1 < perDepth.length && shown + (perDepth[level + 1] || 0) <= BIG) {
+      level += 1;
+      shown += perDepth[level] || 0;
+    }
+    return level;
+  }
 
   function collapseFrom(level) {
     state.collapsed = new Set();
