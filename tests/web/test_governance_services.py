@@ -202,3 +202,16 @@ def test_risk_exposure_by_project(demo: Demo, django_assert_num_queries: object)
         exposure = services.risk_exposure_by_project([demo.dcx01.pk, demo.dcx02.pk])
     assert exposure[demo.dcx01.pk] == services.RiskExposure(open_threats=2, total_score=26, worst_score=20, escalated=1)
     assert exposure[demo.dcx02.pk] == services.RiskExposure()
+
+
+def test_escalation_notifies_the_level_that_must_act(demo: Demo) -> None:
+    from altitude.core.models import Notification
+
+    risk = _risk(demo)
+    services.escalate_risk(demo.user("project"), risk.pk, 1, "Needs program budget")
+    note = Notification.objects.get(recipient=demo.user("program"))
+    assert note.text.startswith("Jonas Weber escalated risk DCX-01 R-001 \u201cVendor late\u201d to the program")
+    assert note.url == f"/risks/{risk.pk}/"
+    services.escalate_risk(demo.user("program"), risk.pk, 2, "Board decision")
+    assert Notification.objects.filter(recipient=demo.user("portfolio"), text__contains="to the portfolio").count() == 1
+    assert not Notification.objects.filter(recipient=demo.user("project")).exists()

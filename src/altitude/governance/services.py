@@ -257,10 +257,35 @@ def escalate_entry(model: type[E], user: AnyUser, pk: int, version: int | None, 
     if not (reason or "").strip():
         raise InvalidInput("reason: say why it needs the attention of the level above.", field="reason")
     check_version(entry.version, version, label)
-    return update_versioned(entry, version, {
+    saved = update_versioned(entry, version, {
         "escalation_level": target_level, "escalated_by": user, "escalated_at": timezone.now(),
         "escalation_reason": reason.strip(),
     }, label)
+    _notify_escalation(user, saved, acting_scope)
+    return saved
+
+
+def _notify_escalation(user: AnyUser, entry: RegisterEntry, acting_scope: Project | Program) -> None:
+    """Tell the managers of the level that must now act (they see it in My work)."""
+    from django.urls import reverse
+
+    from altitude.core.models import Role
+    from altitude.core.notifications import notify
+
+    if entry.escalation_level == Level.PROGRAM:
+        program = entry.project.program if entry.project else entry.program
+        recipients: list[Any] = [program.manager_id] if program else []
+        recipients += list(ProgramMembership.objects.filter(program=program, role=Role.MANAGER).values_list("user_id", flat=True))
+    else:
+        portfolio_id = acting_scope.portfolio_id
+        recipients = list(PortfolioMembership.objects.filter(portfolio_id=portfolio_id, role=Role.MANAGER)
+                          .values_list("user_id", flat=True))
+    where = entry.project.code if entry.project else "Program"
+    who = getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "Someone")
+    detail = "governance:risk-detail" if isinstance(entry, Risk) else "governance:issue-detail"
+    notify(recipients, f"{who} escalated {LABEL[type(entry)]} {where} {entry.code} \u201c{entry.title}\u201d to the "
+                       f"{entry.get_escalation_level_display().lower()}: {entry.escalation_reason}",
+           reverse(detail, args=[entry.pk]), actor=user)
 
 
 def can(user: AnyUser, resource: Resource, action: Action, scope: Project | Program) -> bool:
