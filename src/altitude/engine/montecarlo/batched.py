@@ -94,7 +94,7 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
     for b0 in range(0, n_runs, LANES):
         m = min(LANES, n_runs - b0)
         # every lane is computed (lanes past the block are real runs, simply not kept):
-        # constant trip counts let the compiler unroll and vectorise the lane loops
+        # full-width lane loops, no per-batch remainder
         for j in range(nl):
             streams[j] = run_stream(key, first_run + b0 + j)
             lo[j], hi[j] = stream_words(streams[j])
@@ -108,7 +108,8 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
         for idx in range(n):
             v = order[idx]
             k = kind[v]
-            # -- durations of this task in the 16 runs
+            # -- durations of this task in the 16 runs: triangular (vectorised), PERT
+            # (vectorised uniforms, scalar table reads), anything with a driver
             if k == TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
                 kv = slot_key(v)
                 lo_ = low[v]
@@ -116,7 +117,7 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
                 hi_ = high[v]
                 for j in range(nl):
                     vals[j] = triangular(task_uniform(lo[j], hi[j], kv), lo_, mo_, hi_)
-            elif k != TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
+            elif k != FIXED and k != TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
                 kv = slot_key(v)
                 lo_ = low[v]
                 hi_ = high[v]

@@ -102,6 +102,22 @@ def _corr(n: int, sx: int, sxx: int, sxy: int, sy: int, syy: int) -> float | Non
     return (n * sxy - sx * sy) / math.sqrt(float(vx) * float(vy))
 
 
+def _sensitivities(n: int, raw: ChunkResult) -> tuple[float | None, ...]:
+    """:func:`_corr` for every task at once (float64 from the exact sums: the same sums
+    give the same bits, so merged chunks still equal one run)."""
+    sx = np.array(raw.sum_d, dtype=np.float64)
+    sxx = np.array(raw.sum_dd, dtype=np.float64)
+    sxy = np.array(raw.sum_df, dtype=np.float64)
+    vy = float(n) * float(raw.sum_ff) - float(raw.sum_f) * float(raw.sum_f)
+    vx = n * sxx - sx * sx
+    if vy <= 0 or not len(sx):
+        return tuple(None for _ in range(len(sx)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (n * sxy - sx * float(raw.sum_f)) / np.sqrt(np.maximum(vx, 0.0) * vy)
+    return tuple(float(c) if ok else None for c, ok in zip(r.tolist(), (vx > 0).tolist(),
+                                                           strict=True))
+
+
 def summarise(plan: SimulationPlan, raw: ChunkResult, *, bins: int = 20) -> SimulationResult:
     """Turn merged raw sums into the user-facing statistics."""
     n = raw.runs
@@ -118,10 +134,7 @@ def summarise(plan: SimulationPlan, raw: ChunkResult, *, bins: int = 20) -> Simu
             mean=float(col.mean()), std=float(col.std()),
             histogram_edges=edges, histogram_counts=counts, finishes=col,
         ))
-    sens = tuple(
-        _corr(n, raw.sum_d[i], raw.sum_dd[i], raw.sum_df[i], raw.sum_f, raw.sum_ff)
-        for i in range(plan.network.size)
-    )
+    sens = _sensitivities(n, raw)
     crit = tuple(c / n for c in raw.critical) if raw.criticality.code else None
     drivers = []
     for q, rid in enumerate(plan.risk_ids):
