@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from altitude.accounts.models import User
@@ -304,6 +303,3 @@ def issue_edit(request: HttpRequest, issue_id: int) -> HttpResponse:
 def issue_escalate(request: HttpRequest, issue_id: int) -> HttpResponse:
     return _escalate(ISSUES, request, issue_id)
 
-
-def register_url(entry: RegisterEntry) -> str:
-    return reverse(RISKS.detail_route if isinstance(entry, Risk) else ISSUES.detail_route, args=[entry.pk])
