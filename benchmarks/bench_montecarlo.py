@@ -174,7 +174,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tasks", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=10_000)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--cold-compile", action="store_true",
                     help="also time the first call with an empty numba cache (about a minute)")
