@@ -71,5 +71,16 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     page.wait_for_load_state()
     assert page.locator("table.register tbody tr").count() == 1
     assert "probability=4" in page.url and "impact=5" in page.url
+    # the risk form offers only the responses that fit the kind (the server checks it too)
+    page.get_by_role("link", name="Raise a risk").click()
+    page.get_by_label("Kind").select_option("opportunity")
+    assert page.locator("#id_response option[value='mitigate']").is_disabled()
+    assert page.locator("#id_response").input_value() == "accept"
+    page.get_by_label("Title").fill("Reuse the app's payment SDK")
+    page.get_by_label("Response", exact=True).select_option("exploit")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Reuse the app's payment SDK"
+    assert "+ Opportunity" in page.locator("dl.facts").inner_text()
     assert watch.errors == [] and watch.foreign == []
     page.close()
