@@ -143,6 +143,13 @@ def _report_large(
         f"at published lower bound {optimal}, proven optimal {proven}, "
         f"worst time {max(o.seconds for o in outcomes):.2f} s"
     )
+    above = [
+        f"{o.name}({o.makespan}/{b})"
+        for o, b in zip(outcomes, known, strict=True)
+        if o.makespan > b
+    ]
+    if above:
+        print(f"  above best known: {' '.join(above[:40])}{' ...' if len(above) > 40 else ''}")
     ok = from_cp <= target
     print(f"  {_verdict(ok)} {name}: mean deviation from CP bound <= {target} %")
     return ok
