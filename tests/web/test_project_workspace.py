@@ -284,23 +284,3 @@ def test_resource_load_spreads_work_by_week(demo: Demo, plan: Plan) -> None:
     client.force_login(pm)
     assert "over 200 %" in client.get(f"/projects/{demo.dcx01.pk}/resources/?from=2026-03-02").content.decode()
 
-
-# -- the same column through the API ------------------------------------------------------------
-
-def test_predecessors_api(client_for: Clients, demo: Demo, plan: Plan) -> None:
-    from tests.web.planning import call
-
-    client = client_for("project")
-    url = f"/api/v1/tasks/{plan.golive.pk}/predecessors"
-    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d"})
-    assert status == 428 and body["field"] == "version"
-    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d, 9"}, **{"If-Match": f'"{plan.golive.version}"'})
-    assert status == 422 and body["field"] == "predecessors" and "no row 9" in body["detail"]
-    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d"}, **{"If-Match": f'"{plan.golive.version}"'})
-    assert status == 200 and body["version"] == plan.golive.version + 1
-    assert Dependency.objects.get(successor=plan.golive).lag_minutes == 480
-    status, body = call(client, "PUT", url, {"predecessors": "2", "version": plan.golive.version})
-    assert status == 409
-    status, _ = call(client_for("member"), "PUT", url, {"predecessors": "", "version": body and plan.golive.version + 1})
-    assert status == 403
-    assert Dependency.objects.filter(successor=plan.golive).count() == 1
