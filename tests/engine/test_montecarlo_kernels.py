@@ -100,6 +100,15 @@ def test_status_date_stays_on_the_fast_path_and_equals_the_reference() -> None:
     assert int(a.finish[:, 0].min()) > status_offset  # nothing left finishes before it
 
 
+def test_batch_width_changes_no_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from altitude.engine.montecarlo import simulation
+
+    plan = _random_plan(70, 5)
+    wide = run_chunk(plan, 8, 3, 90, threads=2)
+    monkeypatch.setattr(simulation, "lanes_for", lambda n: 16)
+    _same(wide, run_chunk(plan, 8, 3, 90, threads=2))
+
+
 def test_int64_lanes_give_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
     plan = _random_plan(60, 3)
     assert lane_dtype(plan) is np.int32

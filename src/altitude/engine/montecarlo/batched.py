@@ -1,7 +1,7 @@
-"""The lane kernel: 16 runs at a time, one fused topological pass per batch of runs.
+"""The lane kernel: 32 (or 16) runs at a time, one fused topological pass per batch.
 
 A batch holds :data:`LANES` consecutive runs side by side.  For each task, in topological
-order, its 16 durations are drawn (counter-based, :func:`.sampling.task_uniform`: no
+order, its durations in those runs are drawn (counter-based, :func:`.sampling.task_uniform`: no
 duration matrix is ever drawn ahead), hit by the risks that occurred, and scheduled, while
 the task's rows of the (task, lane) arrays are in cache.  Times are integer working
 minutes in ``int32`` when the network's offsets fit (:func:`.plan.lane_dtype`), so one
@@ -44,7 +44,16 @@ from altitude.engine.montecarlo.sampling import (
 
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
-LANES = 16
+LANES = 32
+"""Runs per batch (the work arrays' width) for networks up to :data:`WIDE_TASKS` tasks;
+16 above (the (task x lane) arrays of each thread stay below ~130 MB).  The width changes
+no result: every run draws from its own counter."""
+WIDE_TASKS = 200_000
+
+
+def lanes_for(n_tasks: int) -> int:
+    """Batch width for a network of ``n_tasks`` tasks."""
+    return LANES if n_tasks <= WIDE_TASKS else LANES // 2
 
 
 @jit
@@ -69,7 +78,7 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
      timp_add, timp_mult) = unc
     tgt_ptr, grp_cal, grp_ptr, grp_members, default_cal = tgt
     es, ef, dur, rem, drv = work
-    nl = es.shape[1]  # LANES, as a run-time count: loops vectorise (with alias checks)
+    nl = es.shape[1]  # the batch width, a run-time count: loops vectorise (alias checks)
     n = len(order)
     n_risks = len(risk_prob)
     n_targets = len(tgt_ptr) - 1
@@ -77,22 +86,22 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
     for i in range(n):
         for j in range(nl):
             rem[i, j] = remaining0[i]
-    lo = np.empty(LANES, dtype=np.uint32)
-    hi = np.empty(LANES, dtype=np.uint32)
-    streams = np.empty(LANES, dtype=np.uint64)
-    vals = np.empty(LANES, dtype=np.float64)
-    us = np.empty(LANES, dtype=np.float64)
-    zdrv = np.empty((max(n_drivers, 1), LANES), dtype=np.float64)
-    occurred = np.zeros((max(n_risks, 1), LANES), dtype=np.bool_)
-    fvals = np.zeros(LANES, dtype=np.int64)
-    best = np.empty(LANES, dtype=np.int64)
-    end_task = np.empty(LANES, dtype=np.int64)
+    lo = np.empty(nl, dtype=np.uint32)
+    hi = np.empty(nl, dtype=np.uint32)
+    streams = np.empty(nl, dtype=np.uint64)
+    vals = np.empty(nl, dtype=np.float64)
+    us = np.empty(nl, dtype=np.float64)
+    zdrv = np.empty((max(n_drivers, 1), nl), dtype=np.float64)
+    occurred = np.zeros((max(n_risks, 1), nl), dtype=np.bool_)
+    fvals = np.zeros(nl, dtype=np.int64)
+    best = np.empty(nl, dtype=np.int64)
+    end_task = np.empty(nl, dtype=np.int64)
     acc = np.empty_like(es[0])
     dk = np.empty_like(drv[0])
     late = np.empty_like(ef[0])
     who = np.empty_like(drv[0])
-    for b0 in range(0, n_runs, LANES):
-        m = min(LANES, n_runs - b0)
+    for b0 in range(0, n_runs, nl):
+        m = min(nl, n_runs - b0)
         # every lane is computed (lanes past the block are real runs, simply not kept):
         # full-width lane loops, no per-batch remainder
         for j in range(nl):
@@ -108,7 +117,7 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
         for idx in range(n):
             v = order[idx]
             k = kind[v]
-            # -- durations of this task in the 16 runs: triangular (vectorised), PERT
+            # -- durations of this task in the batch's runs: triangular (vectorised), PERT
             # (vectorised uniforms, scalar table reads), anything with a driver
             if k == TRIANGULAR and driver_of[v] < 0 and high[v] > low[v]:
                 kv = slot_key(v)
@@ -160,7 +169,7 @@ def simulate_block_lanes(key: np.uint64, first_run: int, n_runs: int, net: tuple
                 for j in range(nl):
                     rem[v, j] = dur[v, j]
                     dur[v, j] += done[v]
-            # -- schedule it in the 16 runs
+            # -- schedule it in those runs
             if not plain[v]:
                 step = order[idx:idx + 1]
                 for j in range(nl):

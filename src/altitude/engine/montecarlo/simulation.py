@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.montecarlo.batched import LANES, simulate_chunk_lanes
+from altitude.engine.montecarlo.batched import lanes_for, simulate_chunk_lanes
 from altitude.engine.montecarlo.kernel import simulate_chunk
 from altitude.engine.montecarlo.plan import (
     SimulationPlan,
@@ -145,7 +145,8 @@ def run_chunk(
     # more blocks than threads, taken one at a time: a thread the OS pauses (shared
     # machine) does not hold the whole chunk back; results do not depend on blocks
     n_threads = max(1, threads or _threads())
-    bounds = _block_bounds(runs, n_threads * 4 if n_threads > 1 else 1, LANES if lanes else 1)
+    width = lanes_for(n)
+    bounds = _block_bounds(runs, n_threads * 4 if n_threads > 1 else 1, width if lanes else 1)
     blocks = len(bounds) - 1
     unc_t = (a["kind"], a["low"], a["mode"], a["high"], a["shape_row"], a["shape_frac"],
              a["done"], a["started"], a["base"], a["driver_of"], a["rho"],
@@ -170,8 +171,8 @@ def run_chunk(
             if lanes:
                 dt = lane_dtype(plan)
                 slots = min(blocks, n_threads)
-                es, ef, dur, rem = (np.empty((slots, n, LANES), dtype=dt) for _ in range(4))
-                work = (es, ef, dur, rem, np.empty((slots, n, LANES), dtype=np.int32))
+                es, ef, dur, rem = (np.empty((slots, n, width), dtype=dt) for _ in range(4))
+                work = (es, ef, dur, rem, np.empty((slots, n, width), dtype=np.int32))
                 simulate_chunk_lanes(key, first_run, runs, net_t, unc_t, tgt_t, mode.code,
                                      int(plan.deterministic[0]), bounds, work, finish, *args)
             else:
