@@ -128,6 +128,12 @@ def test_drag_moves_successors_and_the_critical_path(browser: Any, live_server: 
     page.get_by_role("link", name="Board", exact=True).click()
     assert page.locator(".board-column").count() == 4
     assert "Build Order tracking" in page.locator("section[data-status='todo']").inner_text()
+    card = page.locator(f"#card-{moved.pk}")
+    card.get_by_label("Move to").select_option("in_progress")  # the keyboard way: a list and a button
+    card.get_by_role("button", name="Move").click()
+    page.locator("#board .notice.ok", has_text="moved to In progress").wait_for()
+    assert "Build Order tracking" in page.locator("section[data-status='in_progress']").inner_text()
+    assert Task.objects.get(pk=moved.pk).status == "in_progress"
     page.screenshot(path=str(screenshot_dir / "project-board.png"), full_page=True)
     page.get_by_role("link", name="Resources", exact=True).click()
     assert page.get_by_role("heading", name="Load per week").is_visible()

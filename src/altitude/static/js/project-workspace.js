@@ -24,3 +24,33 @@
     box.hidden = false;
   });
 })();
+
+/* Board: besides each card's "Move to" control (the keyboard way), a card may be dragged
+ * to another column; the drop fills in the card's own form and submits it, so the
+ * move takes the same checked path (version, permissions) as the button. */
+(function () {
+  'use strict';
+  var dragged = null;
+  document.addEventListener('dragstart', function (event) {
+    var card = event.target.closest && event.target.closest('.board-card[draggable="true"]');
+    if (!card) return;
+    dragged = card;
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', card.id);
+  });
+  document.addEventListener('dragover', function (event) {
+    if (dragged && event.target.closest && event.target.closest('.board-column')) event.preventDefault();
+  });
+  document.addEventListener('drop', function (event) {
+    var column = event.target.closest && event.target.closest('.board-column');
+    if (!dragged || !column) return;
+    event.preventDefault();
+    var form = dragged.querySelector('form');
+    var select = form && form.querySelector('select[name="status"]');
+    dragged = null;
+    if (!select || select.value === column.dataset.status) return;
+    select.value = column.dataset.status;
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+  document.addEventListener('dragend', function () { dragged = null; });
+})();
