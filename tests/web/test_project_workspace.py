@@ -284,3 +284,13 @@ def test_resource_load_spreads_work_by_week(demo: Demo, plan: Plan) -> None:
     client.force_login(pm)
     assert "over 200 %" in client.get(f"/projects/{demo.dcx01.pk}/resources/?from=2026-03-02").content.decode()
 
+
+
+def test_summary_duration_is_not_typed(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    client = client_for("project")
+    html = client.get(f"/projects/{demo.dcx01.pk}/tasks/{plan.phase.pk}/edit/", headers={"HX-Request": "true"}).content.decode()
+    assert "disabled" in html
+    phase = Task.objects.get(pk=plan.phase.pk)
+    assert _edit(client, demo, phase, duration_days="30", name="Phase one").status_code == 200
+    phase.refresh_from_db()
+    assert phase.name == "Phase one" and phase.duration_minutes == plan.phase.duration_minutes

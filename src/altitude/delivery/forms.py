@@ -52,12 +52,14 @@ class TaskRowForm(forms.Form):
     FIELD_OF = {"duration_minutes": "duration_days", "milestone": "duration_days"}
 
     @classmethod
-    def for_task(cls, task: Task, predecessors: str, data: Any = None) -> TaskRowForm:
+    def for_task(cls, task: Task, predecessors: str, data: Any = None, *, summary: bool = False) -> TaskRowForm:
         initial = {"version": task.version, "name": task.name, "duration_days": Decimal(task.duration_minutes) / MINUTES_PER_DAY,
                    "percent_complete": task.percent_complete, "status": task.status, "predecessors": predecessors}
         form = cls(data, initial=initial, prefix=f"t{task.pk}")
         for bound in form.fields.values():
             bound.widget.attrs["form"] = f"edit-{task.pk}"  # the inputs sit in table cells, the form in one of them
+        if summary:  # a summary spans its subtasks: its duration is computed, not typed
+            form.fields["duration_days"].disabled = True
         return form
 
     def changes(self, task: Task) -> dict[str, object]:

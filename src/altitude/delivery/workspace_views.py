@@ -162,10 +162,11 @@ def task_edit(request: HttpRequest, project_id: int, task_id: int) -> HttpRespon
     task = _task(request, project, task_id)
     if not workspace.is_manager(request.user, project):
         return _forbidden(request, PermissionDenied("Only the project's managers may edit its tasks."))
-    current = workspace.task_row(project, task)["predecessors"].text
+    row = workspace.task_row(project, task)
+    current, summary = row["predecessors"].text, row["summary"]
     if request.method != "POST":
-        return _edit_row(request, project, task, TaskRowForm.for_task(task, current))
-    form = TaskRowForm.for_task(task, current, request.POST)
+        return _edit_row(request, project, task, TaskRowForm.for_task(task, current, summary=summary))
+    form = TaskRowForm.for_task(task, current, request.POST, summary=summary)
     if not form.is_valid():
         return _edit_row(request, project, task, form, status=422)
     predecessors = form.cleaned_data["predecessors"].strip()
@@ -177,7 +178,7 @@ def task_edit(request: HttpRequest, project_id: int, task_id: int) -> HttpRespon
         return _forbidden(request, exc)
     except StaleVersion:
         fresh = _task(request, project, task_id)
-        again = TaskRowForm.for_task(fresh, workspace.task_row(project, fresh)["predecessors"].text)
+        again = TaskRowForm.for_task(fresh, workspace.task_row(project, fresh)["predecessors"].text, summary=summary)
         return _edit_row(request, project, fresh, again, status=409, notice=CONFLICT)
     except DomainError as exc:
         form.attach(exc.field, exc.message)
