@@ -56,6 +56,7 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     assert "Escalated to the program" in page.locator("#esc-title + *").inner_text() or \
         "Escalated to the program" in page.get_by_role("region", name="Escalation").inner_text()
 
+    page.screenshot(path=str(screenshot_dir / "risk-detail-escalated.png"), full_page=True)
     page.get_by_role("link", name="DCX-01 risk register").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Risk register"
