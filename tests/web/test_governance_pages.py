@@ -107,6 +107,7 @@ def test_detail_shows_history_and_escalates(demo: Demo, client_for: Callable[[st
     done = client.post(f"/risks/{risk.pk}/escalate/", {"version": 2, "reason": "Program budget"}, follow=True)
     text = done.content.decode()
     assert "escalated to the program" in text and "Program budget" in text
+    assert "escalated it to the program" in text  # in the history
     assert client.get(f"/risks/{risk.pk}/escalate/").status_code == 405
 
 

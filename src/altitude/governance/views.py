@@ -212,7 +212,10 @@ def _detail(register: Register, request: HttpRequest, pk: int, escalate_form: Es
     changes = []
     for newer, older in zip(history, [*history[1:], None], strict=True):
         fields = [c.field for c in newer.diff_against(older).changes] if older is not None else []
-        changes.append({"record": newer, "fields": [f.replace("_", " ") for f in fields if f not in ("version", "updated_at", "created_at")]})
+        shown = [f.replace("_", " ") for f in fields if f not in ("version", "updated_at", "created_at")]
+        if older is not None and newer.escalation_level != older.escalation_level:  # not an editable field: not diffed
+            shown = [f"escalated it to the {Level(newer.escalation_level).label.lower()}", *shown]
+        changes.append({"record": newer, "fields": shown})
     allowed = services.permissions(request.user, register.resource, entry.scope)
     try:
         target_level, acting = services.escalation_target(entry)
