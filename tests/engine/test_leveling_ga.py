@@ -167,14 +167,16 @@ def test_kernels_only_take_the_classical_case() -> None:
         assert not applicable(compile_problem(problem), problem.resources)
 
 
-def test_exact_mode_proves_the_genetic_algorithm_optimal() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_exact_mode_proves_the_genetic_algorithm_optimal(workers: int) -> None:
     # Worked example 7: crew of 3, A, B, C of 2 periods needing 2 crew each. Bounds: critical
     # path 2, energy ceil(12 / 3) = 4; no two can overlap, so the best is 6. CP-SAT, asked
     # for a makespan of at most 5, answers "infeasible": 6 is proven optimal.
     problem = LevelingProblem(
         tuple(Activity(name, 2, {"crew": 2}) for name in "ABC"), (Resource("crew", 3),)
     )
-    result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=2.0))
+    options = LevelingOptions(mode=Mode.EXACT, time_limit_seconds=2.0, workers=workers)
+    result = level(problem, options)
     assert result.makespan == 6
     assert result.status is LevelingStatus.OPTIMAL
     assert result.bound == 6
@@ -184,3 +186,20 @@ def test_exact_mode_proves_the_genetic_algorithm_optimal() -> None:
         4,
         LevelingStatus.FEASIBLE,
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("workers", [1, 2])
+def test_exact_mode_side_by_side_is_valid_and_no_worse_than_the_heuristic(
+    seed: int, workers: int
+) -> None:
+    problem = random_problem(200 + seed, n=25)
+    heuristic = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.05))
+    options = LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0.4, workers=workers)
+    exact = level(problem, options)
+    starts = {t.id: t.start for t in exact.tasks}
+    assert violations(problem, starts) == []
+    assert exact.makespan <= heuristic.makespan
+    assert exact.bound <= exact.makespan
+    if exact.status is LevelingStatus.OPTIMAL:
+        assert exact.bound == exact.makespan
