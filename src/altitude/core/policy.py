@@ -44,6 +44,9 @@ class Resource(StrEnum):
     RISK = "risk"
     ISSUE = "issue"
     TIME_ENTRY = "time entry"
+    # reporting: status reports and project closure
+    STATUS_REPORT = "status report"
+    CLOSURE = "project closure"
 
 
 class Action(StrEnum):
@@ -54,6 +57,7 @@ class Action(StrEnum):
     PROGRESS = "update progress of"
     RESCHEDULE = "reschedule"
     ESCALATE = "escalate"
+    SUBMIT = "submit"
 
 
 CRUD = frozenset({Action.VIEW, Action.CREATE, Action.CHANGE, Action.DELETE})
@@ -65,6 +69,8 @@ ACTIONS: dict[Resource, frozenset[Action]] = {
     Resource.SCHEDULE: frozenset({Action.VIEW, Action.RESCHEDULE}),
     Resource.RISK: CRUD | {Action.ESCALATE},
     Resource.ISSUE: CRUD | {Action.ESCALATE},
+    # reporting
+    Resource.STATUS_REPORT: CRUD | {Action.SUBMIT},
 }
 
 
@@ -151,6 +157,19 @@ RULES: dict[tuple[Resource, Action], Rule] = {
     (Resource.TIME_ENTRY, Action.CREATE): Rule("self", Role.MEMBER, assigned_only=True),
     (Resource.TIME_ENTRY, Action.CHANGE): Rule("self", Role.MEMBER, assigned_only=True),
     (Resource.TIME_ENTRY, Action.DELETE): Rule("self", Role.MEMBER, assigned_only=True),
+    # Reporting: the scope is the project. The team reads status reports and the closure;
+    # the project's managers (and the program's and portfolio's, by inheritance) draft,
+    # submit and close. A closure record is final: only administrators and the PMO may
+    # change or remove one (no page or endpoint does).
+    (Resource.STATUS_REPORT, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.STATUS_REPORT, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.STATUS_REPORT, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.STATUS_REPORT, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.STATUS_REPORT, Action.SUBMIT): Rule("self", Role.MANAGER),
+    (Resource.CLOSURE, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.CLOSURE, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.CLOSURE, Action.CHANGE): Rule("global"),
+    (Resource.CLOSURE, Action.DELETE): Rule("global"),
 }
 
 PUBLIC = "public"
