@@ -44,6 +44,12 @@ class Resource(StrEnum):
     RISK = "risk"
     ISSUE = "issue"
     TIME_ENTRY = "time entry"
+    # project registers beyond risks and issues
+    CHANGE_REQUEST = "change request"
+    DECISION = "decision"
+    LESSON = "lesson"
+    STAKEHOLDER = "stakeholder"
+    QUALITY_CHECK = "quality check"
     # reporting: status reports and project closure
     STATUS_REPORT = "status report"
     CLOSURE = "project closure"
@@ -57,6 +63,7 @@ class Action(StrEnum):
     PROGRESS = "update progress of"
     RESCHEDULE = "reschedule"
     ESCALATE = "escalate"
+    DECIDE = "decide on"  # assess, approve, reject, implement (change requests); decide (decisions)
     SUBMIT = "submit"
 
 
@@ -69,6 +76,8 @@ ACTIONS: dict[Resource, frozenset[Action]] = {
     Resource.SCHEDULE: frozenset({Action.VIEW, Action.RESCHEDULE}),
     Resource.RISK: CRUD | {Action.ESCALATE},
     Resource.ISSUE: CRUD | {Action.ESCALATE},
+    Resource.CHANGE_REQUEST: CRUD | {Action.DECIDE},
+    Resource.DECISION: CRUD | {Action.DECIDE},
     # reporting
     Resource.STATUS_REPORT: CRUD | {Action.SUBMIT},
 }
@@ -157,6 +166,30 @@ RULES: dict[tuple[Resource, Action], Rule] = {
     (Resource.TIME_ENTRY, Action.CREATE): Rule("self", Role.MEMBER, assigned_only=True),
     (Resource.TIME_ENTRY, Action.CHANGE): Rule("self", Role.MEMBER, assigned_only=True),
     (Resource.TIME_ENTRY, Action.DELETE): Rule("self", Role.MEMBER, assigned_only=True),
+    # Project registers (scope: the project, or the program for program-level decisions).
+    # The team raises and edits drafts; the managers (project, or program above) decide.
+    (Resource.CHANGE_REQUEST, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.CHANGE_REQUEST, Action.CREATE): Rule("self", Role.MEMBER),
+    (Resource.CHANGE_REQUEST, Action.CHANGE): Rule("self", Role.MEMBER),
+    (Resource.CHANGE_REQUEST, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.CHANGE_REQUEST, Action.DECIDE): Rule("self", Role.MANAGER),
+    (Resource.DECISION, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.DECISION, Action.CREATE): Rule("self", Role.MEMBER),
+    (Resource.DECISION, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.DECISION, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.DECISION, Action.DECIDE): Rule("self", Role.MANAGER),
+    (Resource.LESSON, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.LESSON, Action.CREATE): Rule("self", Role.MEMBER),
+    (Resource.LESSON, Action.CHANGE): Rule("self", Role.MEMBER),
+    (Resource.LESSON, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.STAKEHOLDER, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.STAKEHOLDER, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.STAKEHOLDER, Action.CHANGE): Rule("self", Role.MANAGER),
+    (Resource.STAKEHOLDER, Action.DELETE): Rule("self", Role.MANAGER),
+    (Resource.QUALITY_CHECK, Action.VIEW): Rule("self", Role.VIEWER),
+    (Resource.QUALITY_CHECK, Action.CREATE): Rule("self", Role.MANAGER),
+    (Resource.QUALITY_CHECK, Action.CHANGE): Rule("self", Role.MEMBER),
+    (Resource.QUALITY_CHECK, Action.DELETE): Rule("self", Role.MANAGER),
     # Reporting: the scope is the project. The team reads status reports and the closure;
     # the project's managers (and the program's and portfolio's, by inheritance) draft,
     # submit and close. A closure record is final: only administrators and the PMO may
