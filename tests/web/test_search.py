@@ -50,3 +50,15 @@ def test_many_hits_are_capped_and_the_query_count_stays_flat(demo: Demo, client_
         page = client.get("/search/", {"q": "migrate store"}).content.decode()
     assert page.count("Migrate store") == 10
     assert "Only the first 10 are shown" in page
+
+
+def test_a_task_hit_opens_its_project_task_list_filtered_to_it(
+        demo: Demo, client_for: Callable[[str], Client]) -> None:
+    Task.objects.create(project=demo.dcx01, name="Checkout rehearsal", duration_minutes=480)
+    Task.objects.create(project=demo.dcx01, name="Load test", duration_minutes=480)
+    client = client_for("member")
+    page = client.get("/search/", {"q": "rehearsal"}).content.decode()
+    link = f"/projects/{demo.dcx01.pk}/tasks/?q=Checkout+rehearsal"
+    assert f'href="{link}"' in page
+    tasks = client.get(link).content.decode()
+    assert "Checkout rehearsal" in tasks and "Load test" not in tasks

@@ -73,7 +73,7 @@ def _sources() -> list[SearchSource]:
             "Tasks", lambda u: visible_tasks(u).select_related("project"), ("name", "deliverable"),
             ("project__code", "outline"),
             lambda t: Hit(f"{t.wbs} {t.name}".strip(), f"{t.project.code} {t.project.name}",
-                          _url("delivery:project-detail", t.project_id)),
+                          _task_url(t.project_id, t.name)),
         ),
     ]
     try:
@@ -91,6 +91,12 @@ def _sources() -> list[SearchSource]:
         ),
     ]
     return sources
+
+
+def _task_url(project_id: int, name: str) -> str:
+    """A task has no page of its own: open its project's task list filtered to its name."""
+    base = _url("delivery:project-tasks", project_id)
+    return f"{base}?{urlencode({'q': name})}" if base else base
 
 
 def _scope_label(item: Any) -> str:
