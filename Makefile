@@ -51,7 +51,7 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: install static
-	@set -e; for f in benchmarks/bench_*.py; do echo "=== $$f"; $(BIN)/python $$f; done
+	@status=0; for f in benchmarks/bench_*.py; do echo "=== $$f"; $(BIN)/python $$f || { echo "=== $$f: a target was missed"; status=1; }; done; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
