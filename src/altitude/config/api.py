@@ -10,6 +10,7 @@ from altitude.core.api import install_error_handlers
 from altitude.delivery.api import router as delivery_router
 from altitude.delivery.planning_api import router as planning_router
 from altitude.governance.api import router as governance_router
+from altitude.reporting.api import router as reporting_router
 from altitude.resources.api import router as resources_router
 from altitude.strategy.api import router as strategy_router
 
@@ -32,6 +33,7 @@ api.add_router("", delivery_router)
 api.add_router("", planning_router)
 api.add_router("", resources_router)
 api.add_router("", governance_router)
+api.add_router("", reporting_router)
 
 
 class MeOut(Schema):

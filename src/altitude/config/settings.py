@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "altitude.delivery",
     "altitude.resources",
     "altitude.governance",
+    "altitude.reporting",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("altitude.strategy.urls")),
     path("", include("altitude.delivery.urls")),
     path("", include("altitude.governance.urls")),
+    path("", include("altitude.reporting.urls")),
     path("search/", search_page, name="search"),
     path("accounts/", include("altitude.accounts.urls")),
     path("admin/", admin.site.urls),

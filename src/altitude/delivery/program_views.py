@@ -11,6 +11,7 @@ from altitude.core.paging import paginate
 from altitude.delivery import services
 from altitude.delivery.views import or_404
 from altitude.governance.cockpit import program_cockpit
+from altitude.reporting.services import report_rows
 from altitude.strategy.services import visible_portfolios
 
 
@@ -31,4 +32,6 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     """The program cockpit: roadmap, critical path, forecast, escalations, money, health."""
-    return render(request, "delivery/program_detail.html", or_404(program_cockpit, request.user, program_id))
+    context = or_404(program_cockpit, request.user, program_id)
+    context["status_reports"] = report_rows(context["projects"])
+    return render(request, "delivery/program_detail.html", context)
