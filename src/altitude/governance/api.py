@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.governance import services
+from altitude.governance import changes, services
 from altitude.governance.models import (
     Issue,
     IssueStatus,
@@ -16,14 +16,20 @@ from altitude.governance.models import (
     RiskStatus,
     Severity,
 )
+from altitude.governance.register_models import ChangeRequest, ChangeStatus
 from altitude.governance.schemas import (
+    ChangeRequestIn,
+    ChangeRequestOut,
+    ChangeRequestPatch,
     EscalateIn,
+    ImplementIn,
     IssueIn,
     IssueOut,
     IssuePatch,
     RiskIn,
     RiskOut,
     RiskPatch,
+    StepIn,
 )
 
 router = Router(tags=["risks and issues"])
@@ -125,3 +131,72 @@ def delete_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
 def escalate_issue(request: HttpRequest, issue_id: int, payload: EscalateIn) -> Issue:
     version = expected_version(request, payload.version)
     return services.escalate_issue(request.user, issue_id, version, payload.reason)
+
+
+class ChangeFilters(Schema):
+    q: str | None = None
+    project: int | None = None
+    status: ChangeStatus | None = None
+    requested_by: int | None = None
+
+
+@router.get("/change-requests", response=list[ChangeRequestOut], tags=["change requests"])
+@paginate(PageNumberPagination)
+def list_change_requests(request: HttpRequest, filters: Query[ChangeFilters]) -> object:
+    change_filter = changes.ChangeFilter(**filters.dict())
+    return changes.list_change_requests(request.user, change_filter).prefetch_related("tasks").order_by("-pk")
+
+
+@router.get("/change-requests/{change_id}", response=ChangeRequestOut, tags=["change requests"])
+def get_change_request(request: HttpRequest, change_id: int) -> ChangeRequest:
+    return changes.get_change_request(request.user, change_id)
+
+
+@router.post("/change-requests", response={201: ChangeRequestOut}, tags=["change requests"])
+def create_change_request(request: HttpRequest, payload: ChangeRequestIn) -> ChangeRequest:
+    return changes.create_change_request(request.user, payload.dict())
+
+
+@router.patch("/change-requests/{change_id}", response=ChangeRequestOut, tags=["change requests"])
+def update_change_request(request: HttpRequest, change_id: int, payload: ChangeRequestPatch) -> ChangeRequest:
+    fields = payload.dict(exclude_unset=True)
+    version = expected_version(request, fields.pop("version", None))
+    return changes.update_change_request(request.user, change_id, version, fields)
+
+
+@router.delete("/change-requests/{change_id}", response={204: None}, tags=["change requests"])
+def delete_change_request(request: HttpRequest, change_id: int) -> HttpResponse:
+    changes.delete_change_request(request.user, change_id)
+    return HttpResponse(status=204)
+
+
+def _step(request: HttpRequest, change_id: int, payload: StepIn, target: str) -> ChangeRequest:
+    version = expected_version(request, payload.version)
+    return changes.transition(request.user, change_id, version, target, comment=payload.comment)
+
+
+@router.post("/change-requests/{change_id}/submit", response=ChangeRequestOut, tags=["change requests"])
+def submit_change_request(request: HttpRequest, change_id: int, payload: StepIn) -> ChangeRequest:
+    return _step(request, change_id, payload, ChangeStatus.SUBMITTED)
+
+
+@router.post("/change-requests/{change_id}/assess", response=ChangeRequestOut, tags=["change requests"])
+def assess_change_request(request: HttpRequest, change_id: int, payload: StepIn) -> ChangeRequest:
+    return _step(request, change_id, payload, ChangeStatus.ASSESSED)
+
+
+@router.post("/change-requests/{change_id}/approve", response=ChangeRequestOut, tags=["change requests"])
+def approve_change_request(request: HttpRequest, change_id: int, payload: StepIn) -> ChangeRequest:
+    return _step(request, change_id, payload, ChangeStatus.APPROVED)
+
+
+@router.post("/change-requests/{change_id}/reject", response=ChangeRequestOut, tags=["change requests"])
+def reject_change_request(request: HttpRequest, change_id: int, payload: StepIn) -> ChangeRequest:
+    return _step(request, change_id, payload, ChangeStatus.REJECTED)
+
+
+@router.post("/change-requests/{change_id}/implement", response=ChangeRequestOut, tags=["change requests"])
+def implement_change_request(request: HttpRequest, change_id: int, payload: ImplementIn) -> ChangeRequest:
+    version = expected_version(request, payload.version)
+    return changes.transition(request.user, change_id, version, ChangeStatus.IMPLEMENTED,
+                              rebaseline=payload.rebaseline, baseline_name=payload.baseline_name)

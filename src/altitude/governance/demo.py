@@ -110,6 +110,9 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
     if ops_issue is not None:
         services.escalate_issue(people["abello"], ops_issue.pk, ops_issue.version,
                                 "The vendor escalation path runs through the program's contract owner.")
+    from altitude.governance import register_demo
+
+    register_demo.load(portfolio, people)
     _estimates(portfolio)
     if tasks:  # forecasts need plans; stored so the cockpits show P50/P80 at once
         from altitude.governance.forecast import ForecastUnavailable, run_forecast

@@ -124,3 +124,55 @@ class EscalateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the level above must act",
                              max_length=2000)
+
+
+class ChangeRequestForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What changes")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Why it is needed")
+    requested_by = PersonChoice(queryset=User.objects.none(), required=False, empty_label="— me —")
+    scope_impact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Impact on scope",
+                                   help_text="What is added to or removed from the deliverables.")
+    schedule_impact_days = forms.IntegerField(
+        required=False, min_value=-9999, max_value=9999, label="Impact on schedule (working days)",
+        help_text="Positive: the finish moves later; negative: earlier.")
+    cost_impact = forms.DecimalField(required=False, max_digits=14, decimal_places=2, label="Impact on cost",
+                                     help_text="Positive: extra cost; negative: a saving.")
+    tasks = TaskChoice(queryset=Task.objects.none(), required=False, label="Affected tasks",
+                       widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args: Any, people: Any = None, tasks: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_by"].queryset = people if people is not None else User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        if tasks is not None:
+            self.fields["tasks"].queryset = tasks  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        person = data.pop("requested_by", None)
+        if person is not None:
+            data["requested_by_id"] = person.pk
+        data["schedule_impact_days"] = data.get("schedule_impact_days") or 0
+        data["cost_impact"] = data.get("cost_impact") or Decimal(0)
+        data["task_ids"] = [t.pk for t in data.pop("tasks", [])]
+        return data
+
+    @staticmethod
+    def initial_from(change: Any) -> dict[str, Any]:
+        return {
+            "version": change.version, "title": change.title, "description": change.description,
+            "reason": change.reason, "requested_by": change.requested_by_id, "scope_impact": change.scope_impact,
+            "schedule_impact_days": change.schedule_impact_days, "cost_impact": change.cost_impact,
+            "tasks": list(change.tasks.all()),
+        }
+
+
+class TransitionForm(forms.Form):
+    """One workflow step of a change request; the service checks the step and the comment."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    rebaseline = forms.BooleanField(required=False, label="Take a new baseline of the project now")
+    baseline_name = forms.CharField(required=False, max_length=100, label="Baseline name",
+                                    help_text="Empty: “After CR-…”.")

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from altitude.core.models import VersionedModel
 from altitude.delivery.models import Program, Project, ScheduleRun
+from altitude.governance.register_models import ChangeRequest, Decision  # noqa: F401  (found by Django here)
 
 
 class RiskKind(models.TextChoices):

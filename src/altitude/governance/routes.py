@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altitude.core.policy import Action, Resource
 
-R, ISS = Resource.RISK, Resource.ISSUE
+R, ISS, CR = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST
 
 ROUTES: dict[str, tuple[Resource, Action] | str] = {
     # pages
@@ -18,6 +18,13 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "governance:issue-detail": (ISS, Action.VIEW),
     "governance:issue-edit": (ISS, Action.CHANGE),
     "governance:issue-escalate": (ISS, Action.ESCALATE),
+    "governance:project-changes": (CR, Action.VIEW),
+    "governance:change-create": (CR, Action.CREATE),
+    "governance:change-detail": (CR, Action.VIEW),
+    "governance:change-edit": (CR, Action.CHANGE),
+    "governance:change-submit": (CR, Action.CHANGE),
+    "governance:change-decide": (CR, Action.DECIDE),
+    "governance:change-delete": (CR, Action.DELETE),
     # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
     "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
     # API operations
@@ -33,4 +40,14 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:update_issue": (ISS, Action.CHANGE),
     "api:delete_issue": (ISS, Action.DELETE),
     "api:escalate_issue": (ISS, Action.ESCALATE),
+    "api:list_change_requests": (CR, Action.VIEW),
+    "api:get_change_request": (CR, Action.VIEW),
+    "api:create_change_request": (CR, Action.CREATE),
+    "api:update_change_request": (CR, Action.CHANGE),
+    "api:delete_change_request": (CR, Action.DELETE),
+    "api:submit_change_request": (CR, Action.CHANGE),
+    "api:assess_change_request": (CR, Action.DECIDE),
+    "api:approve_change_request": (CR, Action.DECIDE),
+    "api:reject_change_request": (CR, Action.DECIDE),
+    "api:implement_change_request": (CR, Action.DECIDE),
 }

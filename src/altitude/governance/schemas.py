@@ -125,3 +125,71 @@ class IssueOut(EntryOut):
 class EscalateIn(Schema):
     reason: str = Field(min_length=1, max_length=2000, description="Why the level above must act.")
     version: int | None = VERSION
+
+
+class ChangeRequestIn(Schema):
+    project_id: int
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    reason: str = ""
+    requested_by_id: int | None = Field(None, description="Empty: you.")
+    scope_impact: str = ""
+    schedule_impact_days: int = Field(0, ge=-9999, le=9999, description="Working days: > 0 later, < 0 earlier.")
+    cost_impact: Decimal = Field(Decimal("0"), max_digits=14, decimal_places=2, description="> 0 extra cost, < 0 saving.")
+    task_ids: list[int] = Field(default_factory=list)
+
+
+class ChangeRequestPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    reason: str | None = None
+    requested_by_id: int | None = None
+    scope_impact: str | None = None
+    schedule_impact_days: int | None = Field(None, ge=-9999, le=9999)
+    cost_impact: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    task_ids: list[int] | None = None
+    version: int | None = VERSION
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    project_id: int
+    code: str
+    title: str
+    description: str
+    reason: str
+    requested_by_id: int | None
+    scope_impact: str
+    schedule_impact_days: int
+    cost_impact: Decimal
+    task_ids: list[int]
+    status: str
+    submitted_by_id: int | None
+    submitted_at: datetime | None
+    assessed_by_id: int | None
+    assessed_at: datetime | None
+    assessment: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+    decision_comment: str
+    implemented_by_id: int | None
+    implemented_at: datetime | None
+    baseline_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_task_ids(obj: object) -> list[int]:
+        return [t.pk for t in obj.tasks.all()]  # type: ignore[attr-defined]
+
+
+class StepIn(Schema):
+    comment: str = Field("", max_length=4000, description="Assessment, or the reason of an approval/rejection (required there).")
+    version: int | None = VERSION
+
+
+class ImplementIn(Schema):
+    rebaseline: bool = Field(False, description="Take a new baseline of the project in the same transaction.")
+    baseline_name: str = Field("", max_length=100, description="Empty: 'After CR-…'.")
+    version: int | None = VERSION

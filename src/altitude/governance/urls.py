@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from altitude.governance import forecast_views, views
+from altitude.governance import change_views, forecast_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -16,5 +16,12 @@ urlpatterns = [
     path("issues/<int:issue_id>/", views.issue_detail, name="issue-detail"),
     path("issues/<int:issue_id>/edit/", views.issue_edit, name="issue-edit"),
     path("issues/<int:issue_id>/escalate/", views.issue_escalate, name="issue-escalate"),
+    path("projects/<int:project_id>/changes/", change_views.project_changes, name="project-changes"),
+    path("projects/<int:project_id>/changes/new/", change_views.change_create, name="change-create"),
+    path("changes/<int:change_id>/", change_views.change_detail, name="change-detail"),
+    path("changes/<int:change_id>/edit/", change_views.change_edit, name="change-edit"),
+    path("changes/<int:change_id>/submit/", change_views.change_submit, name="change-submit"),
+    path("changes/<int:change_id>/decide/", change_views.change_decide, name="change-decide"),
+    path("changes/<int:change_id>/delete/", change_views.change_delete, name="change-delete"),
     path("programs/<int:program_id>/forecast/", forecast_views.program_forecast, name="program-forecast"),
 ]

@@ -1,0 +1,139 @@
+"""Project registers beyond risks and issues: change requests and decisions.
+
+Imported by ``governance.models`` so that Django finds them; kept apart so each module
+stays readable. Sign conventions of a change request's impact as for risks: positive
+``schedule_impact_days`` means the project finishes later, positive ``cost_impact``
+means it costs more; negative values are savings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from altitude.core.models import VersionedModel
+from altitude.delivery.models import Program, Project
+
+
+class ChangeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ASSESSED = "assessed", "Assessed"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    IMPLEMENTED = "implemented", "Implemented"
+
+
+# target status -> the statuses it may be reached from
+CHANGE_FLOW: dict[str, tuple[str, ...]] = {
+    ChangeStatus.SUBMITTED: (ChangeStatus.DRAFT,),
+    ChangeStatus.ASSESSED: (ChangeStatus.SUBMITTED,),
+    ChangeStatus.APPROVED: (ChangeStatus.ASSESSED,),
+    ChangeStatus.REJECTED: (ChangeStatus.ASSESSED,),
+    ChangeStatus.IMPLEMENTED: (ChangeStatus.APPROVED,),
+}
+# Details can be edited until the change is assessed; after that the decision is about fixed facts.
+CHANGE_EDITABLE = (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED)
+OPEN_CHANGE = (ChangeStatus.DRAFT, ChangeStatus.SUBMITTED, ChangeStatus.ASSESSED, ChangeStatus.APPROVED)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ChangeRequest(VersionedModel):
+    """A proposed change to a project's scope, schedule or cost, and its way to a decision."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_requests")
+    code = models.CharField(max_length=20, blank=True, help_text="Reference in the register; given automatically.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What changes.")
+    reason = models.TextField(blank=True, help_text="Why the change is needed.")
+    requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scope_impact = models.TextField(blank=True, help_text="What is added to or removed from the scope.")
+    schedule_impact_days = models.IntegerField(
+        default=0, help_text="Working days the finish moves: positive later, negative earlier.")
+    cost_impact = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"),
+                                      help_text="Extra cost (negative: a saving).")
+    tasks = models.ManyToManyField("delivery.Task", blank=True, related_name="change_requests",
+                                   help_text="Tasks of the project the change affects.")
+    status = models.CharField(max_length=12, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT, editable=False)
+    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assessed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    editable=False)
+    assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assessment = models.TextField(blank=True, editable=False, help_text="The manager's assessment of the impact.")
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_comment = models.TextField(blank=True, editable=False)
+    implemented_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                       editable=False)
+    implemented_at = models.DateTimeField(null=True, blank=True, editable=False)
+    baseline = models.ForeignKey("delivery.Baseline", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", editable=False, help_text="Baseline taken when implemented.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["project", "status"])]
+        constraints = [models.UniqueConstraint(fields=["project", "code"], name="uniq_change_request_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def scope(self) -> Project:
+        return self.project
+
+    @property
+    def editable(self) -> bool:
+        return self.status in CHANGE_EDITABLE
+
+
+class DecisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DECIDED = "decided", "Decided"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Decision(VersionedModel):
+    """A decision a project or program needs (pending) or took (decided), with its context and options."""
+
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
+    code = models.CharField(max_length=20, blank=True, help_text="Reference in the log; given automatically.")
+    title = models.CharField(max_length=200, help_text="The question to decide.")
+    context = models.TextField(blank=True, help_text="Background: why a decision is needed.")
+    options = models.TextField(blank=True, help_text="Options considered, one per line, with pros and cons.")
+    decision = models.TextField(blank=True, help_text="What was decided and why.")
+    owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="Who must take the decision.")
+    due_date = models.DateField(null=True, blank=True, help_text="When the decision is needed by.")
+    status = models.CharField(max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PENDING,
+                              editable=False)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["program", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, program__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=False), name="decision_one_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    @property
+    def scope(self) -> Project | Program:
+        scope = self.project if self.project_id else self.program
+        assert scope is not None
+        return scope
