@@ -41,6 +41,7 @@ class Persona:
 DEMO_EXTENSIONS: tuple[str, ...] = (
     "altitude.resources.demo_actuals.load",
     "altitude.governance.demo.load",
+    "altitude.reporting.demo.load",
 )
 
 PERSONAS = (

@@ -141,3 +141,16 @@ def test_cockpit_rows_say_overdue_in_words(demo: Demo, plan: Plan) -> None:
     assert rows["DCX-02"].overdue and rows["DCX-03"].overdue  # planning and initiating projects report too
     later = {r.project.code: r for r in services.report_rows(projects, TODAY + dt.timedelta(days=15))}
     assert later["DCX-01"].overdue and later["DCX-01"].state == "Overdue: last one 15 days ago"
+
+
+@pytest.mark.django_db
+def test_demo_reports_load_with_the_plans() -> None:
+    from altitude.demo import load_demo
+
+    load_demo("x")
+    reports = list(StatusReport.objects.order_by("pk").values_list("project__code", "status", "overall_rating"))
+    assert len(reports) == 7 and reports[-1][:2] == ("DCX-01", "draft")
+    assert {r[2] for r in reports} >= {"amber", "red"}
+    rows = {r.project.code: r for r in services.report_rows(Project.objects.all())}
+    assert [code for code, r in rows.items() if r.overdue] == ["OPS-03"]
+    assert rows["ESG-01"].state == "Not expected (closed)"
