@@ -1,4 +1,4 @@
-"""``/api/v1/risks`` and ``/api/v1/issues``: parse, call one service, return."""
+"""``/api/v1/risks``, ``/issues``, ``/change-requests``, ``/decisions``: parse, call one service, return."""
 
 
 from django.http import HttpRequest, HttpResponse
@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.governance import changes, services
+from altitude.governance import changes, decisions, services
 from altitude.governance.models import (
     Issue,
     IssueStatus,
@@ -16,11 +16,20 @@ from altitude.governance.models import (
     RiskStatus,
     Severity,
 )
-from altitude.governance.register_models import ChangeRequest, ChangeStatus
+from altitude.governance.register_models import (
+    ChangeRequest,
+    ChangeStatus,
+    Decision,
+    DecisionStatus,
+)
 from altitude.governance.schemas import (
     ChangeRequestIn,
     ChangeRequestOut,
     ChangeRequestPatch,
+    DecideIn,
+    DecisionIn,
+    DecisionOut,
+    DecisionPatch,
     EscalateIn,
     ImplementIn,
     IssueIn,
@@ -30,6 +39,7 @@ from altitude.governance.schemas import (
     RiskOut,
     RiskPatch,
     StepIn,
+    VersionIn,
 )
 
 router = Router(tags=["risks and issues"])
@@ -200,3 +210,54 @@ def implement_change_request(request: HttpRequest, change_id: int, payload: Impl
     version = expected_version(request, payload.version)
     return changes.transition(request.user, change_id, version, ChangeStatus.IMPLEMENTED,
                               rebaseline=payload.rebaseline, baseline_name=payload.baseline_name)
+
+
+class DecisionFilters(Schema):
+    q: str | None = None
+    project: int | None = None
+    program: int | None = None
+    status: DecisionStatus | None = None
+    owner: int | None = None
+    overdue: bool | None = None
+
+
+@router.get("/decisions", response=list[DecisionOut], tags=["decisions"])
+@paginate(PageNumberPagination)
+def list_decisions(request: HttpRequest, filters: Query[DecisionFilters]) -> object:
+    decision_filter = decisions.DecisionFilter(**filters.dict())
+    return decisions.by_due_date(decisions.list_decisions(request.user, decision_filter))
+
+
+@router.get("/decisions/{decision_id}", response=DecisionOut, tags=["decisions"])
+def get_decision(request: HttpRequest, decision_id: int) -> Decision:
+    return decisions.get_decision(request.user, decision_id)
+
+
+@router.post("/decisions", response={201: DecisionOut}, tags=["decisions"])
+def create_decision(request: HttpRequest, payload: DecisionIn) -> Decision:
+    return decisions.create_decision(request.user, payload.dict())
+
+
+@router.patch("/decisions/{decision_id}", response=DecisionOut, tags=["decisions"])
+def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch) -> Decision:
+    fields = payload.dict(exclude_unset=True)
+    version = expected_version(request, fields.pop("version", None))
+    return decisions.update_decision(request.user, decision_id, version, fields)
+
+
+@router.delete("/decisions/{decision_id}", response={204: None}, tags=["decisions"])
+def delete_decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decisions.delete_decision(request.user, decision_id)
+    return HttpResponse(status=204)
+
+
+@router.post("/decisions/{decision_id}/decide", response=DecisionOut, tags=["decisions"])
+def decide_decision(request: HttpRequest, decision_id: int, payload: DecideIn) -> Decision:
+    version = expected_version(request, payload.version)
+    return decisions.decide(request.user, decision_id, version, payload.decision)
+
+
+@router.post("/decisions/{decision_id}/withdraw", response=DecisionOut, tags=["decisions"])
+def withdraw_decision(request: HttpRequest, decision_id: int, payload: VersionIn) -> Decision:
+    version = expected_version(request, payload.version)
+    return decisions.withdraw(request.user, decision_id, version)

@@ -26,10 +26,11 @@ from altitude.engine.health import (
     risk_health,
     schedule_health,
 )
-from altitude.governance import forecast, services
+from altitude.governance import decisions, forecast, services
 from altitude.governance.models import Issue, Risk
 
 CRITICAL_ROWS = 60
+DECISION_ROWS = 15
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -128,5 +129,17 @@ def program_cockpit(user: AnyUser, program_id: int) -> dict[str, Any]:
         "escalated_issues": escalated_issues, "program_risks": program_risks, "forecast": stored,
         "forecast_current": current, "drivers": forecast.drivers_for(user, stored), "money": money, "totals": totals,
         "objectives": list(program.programobjective_set.select_related("objective")),
-        **_critical_path(user, program, roadmap["code"]),
+        **(path := _critical_path(user, program, roadmap["code"])),
+        # the program's own log needs a role on the program: the same rule as its integrated schedule
+        **_decisions_needed(user, program, log=path["can_forecast"]),
     }
+
+
+def _decisions_needed(user: AnyUser, program: Program, *, log: bool) -> dict[str, Any]:
+    """Pending decisions of the program and its projects, soonest due first (one query).
+
+    ``log``: the user may open the program's decision log (the links are offered then).
+    """
+    pending = decisions.pending_for_program(user, program, limit=DECISION_ROWS + 1)
+    return {"decisions_needed": pending[:DECISION_ROWS], "decisions_more": len(pending) > DECISION_ROWS,
+            "decision_log": log}

@@ -176,3 +176,39 @@ class TransitionForm(forms.Form):
     rebaseline = forms.BooleanField(required=False, label="Take a new baseline of the project now")
     baseline_name = forms.CharField(required=False, max_length=100, label="Baseline name",
                                     help_text="Empty: “After CR-…”.")
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=200, label="What needs deciding")
+    context = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Background: why a decision is needed, and by whom it is affected.")
+    options = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Options considered",
+                              help_text="One per line, with their pros and cons.")
+    owner = PersonChoice(queryset=User.objects.none(), required=False, empty_label="— nobody yet —",
+                         label="Decision owner", help_text="Who must take the decision.")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Needed by")
+
+    def __init__(self, *args: Any, people: Any = None, decided: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people if people is not None else User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        if decided:  # the text of a taken decision may be corrected, not emptied
+            self.fields["decision"] = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Decision")
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        owner = data.pop("owner", None)
+        data["owner_id"] = owner.pk if owner else None
+        return data
+
+    @staticmethod
+    def initial_from(decision: Any) -> dict[str, Any]:
+        return {"version": decision.version, "title": decision.title, "context": decision.context,
+                "options": decision.options, "owner": decision.owner_id, "due_date": decision.due_date,
+                "decision": decision.decision}
+
+
+class DecideForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                               label="What was decided, and why")

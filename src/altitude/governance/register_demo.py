@@ -7,11 +7,12 @@ exercises the real workflow. Works with and without plans.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from altitude.accounts.models import User
-from altitude.delivery.models import Project, Task
-from altitude.governance import changes
+from altitude.delivery.models import Program, Project, Task
+from altitude.governance import changes, decisions
 from altitude.strategy.models import Portfolio
 
 # (project, requester, title, reason, scope impact, schedule days, cost, affected task names,
@@ -37,12 +38,32 @@ CHANGES: list[tuple[Any, ...]] = [
       ("tortega", "rejected", "Not in the first wave: the migration risk is already the program's biggest.")], False),
 ]
 
+# (project code or "program:<name>", recorder, title, context, options, owner, due date, decided by and text or None)
+DECISIONS: list[tuple[Any, ...]] = [
+    ("program:Digital Customer Experience", "program", "Fallback payment provider: contract now or wait for the "
+     "certification rerun?", "The certification of the main provider failed its first run (issue on DCX-01).",
+     "Contract the fallback now: 40k, safe date.\nWait for the rerun: no cost, two weeks of risk.", "program",
+     dt.date(2026, 5, 15), None),
+    ("program:Digital Customer Experience", "program", "Share one release train between the web shop and the app",
+     "DCX-01 and DCX-02 release on different cadences; the shared APIs break the app.",
+     "One train every two weeks.\nKeep separate trains with contract tests.", "program", dt.date(2027, 1, 29), None),
+    ("DCX-01", "project", "Search vendor: extend the contract or switch at go-live?",
+     "The relevance tuning takes longer than planned.", "Extend by six months.\nSwitch to the platform's search.",
+     "project", dt.date(2027, 1, 15), None),
+    ("DCX-01", "member", "Hosting region for the shop", "Latency tests from the three markets.",
+     "Frankfurt.\nAmsterdam.", "project", dt.date(2026, 3, 31),
+     ("project", "Frankfurt: lowest latency for two of three markets, same region as the ERP.")),
+    ("OPS-01", "abello", "Keep the legacy finance reports for one more quarter?", "Auditors asked for parallel runs.",
+     "Keep them (one extra quarter of licences).\nStop at go-live.", "abello", dt.date(2026, 9, 30), None),
+]
+
 
 def load(portfolio: Portfolio, people: dict[str, User]) -> None:
     projects = {p.code: p for p in Project.objects.filter(portfolio=portfolio)}
     tasks = {(code, name): pk for code, name, pk in Task.objects.filter(project__portfolio=portfolio).values_list(
         "project__code", "name", "pk")}
     _changes(projects, tasks, people)
+    _decisions(portfolio, projects, people)
 
 
 def _changes(projects: dict[str, Project], tasks: dict[tuple[str, str], int], people: dict[str, User]) -> None:
@@ -57,3 +78,22 @@ def _changes(projects: dict[str, Project], tasks: dict[tuple[str, str], int], pe
         for who, target, comment in steps:
             change = changes.transition(people[who], change.pk, change.version, target, comment=comment,
                                         rebaseline=rebaseline and target == "implemented")
+
+
+def _decisions(portfolio: Portfolio, projects: dict[str, Project], people: dict[str, User]) -> None:
+    programs = {p.name: p for p in Program.objects.filter(portfolio=portfolio)}
+    for where, recorder, title, context, options, owner, due, decided in DECISIONS:
+        if where.startswith("program:"):
+            if where[8:] not in programs:
+                continue
+            scope: dict[str, Any] = {"program_id": programs[where[8:]].pk}
+        elif where in projects:
+            scope = {"project_id": projects[where].pk}
+        else:
+            continue
+        decision = decisions.create_decision(people[recorder], {
+            **scope, "title": title, "context": context, "options": options, "owner_id": people[owner].pk,
+            "due_date": due,
+        })
+        if decided is not None:
+            decisions.decide(people[decided[0]], decision.pk, decision.version, decided[1])

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from altitude.core.models import VersionedModel
@@ -137,3 +138,8 @@ class Decision(VersionedModel):
         scope = self.project if self.project_id else self.program
         assert scope is not None
         return scope
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still pending after its due date (today in the site's time zone)."""
+        return bool(self.status == DecisionStatus.PENDING and self.due_date and self.due_date < timezone.localdate())

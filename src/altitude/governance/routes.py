@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altitude.core.policy import Action, Resource
 
-R, ISS, CR = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST
+R, ISS, CR, DEC = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST, Resource.DECISION
 
 ROUTES: dict[str, tuple[Resource, Action] | str] = {
     # pages
@@ -25,6 +25,14 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "governance:change-submit": (CR, Action.CHANGE),
     "governance:change-decide": (CR, Action.DECIDE),
     "governance:change-delete": (CR, Action.DELETE),
+    "governance:project-decisions": (DEC, Action.VIEW),
+    "governance:decision-create": (DEC, Action.CREATE),
+    "governance:program-decisions": (DEC, Action.VIEW),
+    "governance:program-decision-create": (DEC, Action.CREATE),
+    "governance:decision-detail": (DEC, Action.VIEW),
+    "governance:decision-edit": (DEC, Action.CHANGE),
+    "governance:decision-decide": (DEC, Action.DECIDE),
+    "governance:decision-delete": (DEC, Action.DELETE),
     # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
     "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
     # API operations
@@ -50,4 +58,11 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:approve_change_request": (CR, Action.DECIDE),
     "api:reject_change_request": (CR, Action.DECIDE),
     "api:implement_change_request": (CR, Action.DECIDE),
+    "api:list_decisions": (DEC, Action.VIEW),
+    "api:get_decision": (DEC, Action.VIEW),
+    "api:create_decision": (DEC, Action.CREATE),
+    "api:update_decision": (DEC, Action.CHANGE),
+    "api:delete_decision": (DEC, Action.DELETE),
+    "api:decide_decision": (DEC, Action.DECIDE),
+    "api:withdraw_decision": (DEC, Action.DECIDE),
 }

@@ -193,3 +193,52 @@ class ImplementIn(Schema):
     rebaseline: bool = Field(False, description="Take a new baseline of the project in the same transaction.")
     baseline_name: str = Field("", max_length=100, description="Empty: 'After CR-…'.")
     version: int | None = VERSION
+
+
+class DecisionIn(Schema):
+    project_id: int | None = Field(None, description="The project's log; or give program_id.")
+    program_id: int | None = Field(None, description="A program-level decision.")
+    title: str = Field(min_length=1, max_length=200, description="What needs deciding.")
+    context: str = ""
+    options: str = Field("", description="Options considered, one per line.")
+    owner_id: int | None = Field(None, description="Who must take the decision.")
+    due_date: date | None = Field(None, description="Needed by.")
+
+
+class DecisionPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    context: str | None = None
+    options: str | None = None
+    decision: str | None = Field(None, description="Correct the text of a taken decision.")
+    owner_id: int | None = None
+    due_date: date | None = None
+    version: int | None = VERSION
+
+
+class DecisionOut(Schema):
+    id: int
+    project_id: int | None
+    program_id: int | None
+    code: str
+    title: str
+    context: str
+    options: str
+    decision: str
+    owner_id: int | None
+    due_date: date | None
+    status: str
+    overdue: bool = Field(alias="is_overdue")
+    decided_by_id: int | None
+    decided_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DecideIn(Schema):
+    decision: str = Field(min_length=1, max_length=4000, description="What was decided, and why.")
+    version: int | None = VERSION
+
+
+class VersionIn(Schema):
+    version: int | None = VERSION

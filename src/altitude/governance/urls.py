@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from altitude.governance import change_views, forecast_views, views
+from altitude.governance import change_views, decision_views, forecast_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -23,5 +23,14 @@ urlpatterns = [
     path("changes/<int:change_id>/submit/", change_views.change_submit, name="change-submit"),
     path("changes/<int:change_id>/decide/", change_views.change_decide, name="change-decide"),
     path("changes/<int:change_id>/delete/", change_views.change_delete, name="change-delete"),
+    path("projects/<int:project_id>/decisions/", decision_views.project_decisions, name="project-decisions"),
+    path("projects/<int:project_id>/decisions/new/", decision_views.decision_create, name="decision-create"),
+    path("programs/<int:program_id>/decisions/", decision_views.program_decisions, name="program-decisions"),
+    path("programs/<int:program_id>/decisions/new/", decision_views.program_decision_create,
+         name="program-decision-create"),
+    path("decisions/<int:decision_id>/", decision_views.decision_detail, name="decision-detail"),
+    path("decisions/<int:decision_id>/edit/", decision_views.decision_edit, name="decision-edit"),
+    path("decisions/<int:decision_id>/decide/", decision_views.decision_decide, name="decision-decide"),
+    path("decisions/<int:decision_id>/delete/", decision_views.decision_delete, name="decision-delete"),
     path("programs/<int:program_id>/forecast/", forecast_views.program_forecast, name="program-forecast"),
 ]
