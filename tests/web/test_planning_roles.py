@@ -58,6 +58,8 @@ MATRIX: dict[str, tuple[Request, dict[str, int]]] = {
                                   {"name": "Design v2", "version": v(Task, p.design.pk)}), project_write(200)),
     "move_task": (lambda d, p: ("POST", f"/api/v1/tasks/{p.golive.pk}/move",
                                 {"parent_id": p.phase.pk, "version": v(Task, p.golive.pk)}), project_write(200)),
+    "set_predecessors": (lambda d, p: ("PUT", f"/api/v1/tasks/{p.golive.pk}/predecessors", {
+        "predecessors": "", "version": v(Task, p.golive.pk)}), project_write(200)),
     "bulk_update_tasks": (lambda d, p: ("POST", f"/api/v1/projects/{d.dcx01.pk}/tasks/bulk", {"items": [
         {"id": p.design.pk, "version": v(Task, p.design.pk), "duration_minutes": 960}]}), project_write(200)),
     # Lena (member) is assigned to Build: she may report its progress.

@@ -294,3 +294,24 @@ def test_summary_duration_is_not_typed(client_for: Clients, demo: Demo, plan: Pl
     assert _edit(client, demo, phase, duration_days="30", name="Phase one").status_code == 200
     phase.refresh_from_db()
     assert phase.name == "Phase one" and phase.duration_minutes == plan.phase.duration_minutes
+
+
+# -- the same column through the API ------------------------------------------------------------
+
+def test_predecessors_api(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    from tests.web.planning import call
+
+    client = client_for("project")
+    url = f"/api/v1/tasks/{plan.golive.pk}/predecessors"
+    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d"})
+    assert status == 428 and body["field"] == "version"
+    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d, 9"}, **{"If-Match": f'"{plan.golive.version}"'})
+    assert status == 422 and body["field"] == "predecessors" and "no row 9" in body["detail"]
+    status, body = call(client, "PUT", url, {"predecessors": "3FS+1d"}, **{"If-Match": f'"{plan.golive.version}"'})
+    assert status == 200 and body["version"] == plan.golive.version + 1
+    assert Dependency.objects.get(successor=plan.golive).lag_minutes == 480
+    status, body = call(client, "PUT", url, {"predecessors": "2", "version": plan.golive.version})
+    assert status == 409
+    status, _ = call(client_for("member"), "PUT", url, {"predecessors": "", "version": plan.golive.version + 1})
+    assert status == 403
+    assert Dependency.objects.filter(successor=plan.golive).count() == 1

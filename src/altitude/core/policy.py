@@ -259,6 +259,7 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:create_task": (Resource.TASK, Action.CREATE),
     "api:update_task": (Resource.TASK, Action.CHANGE),
     "api:move_task": (Resource.TASK, Action.CHANGE),
+    "api:set_predecessors": (Resource.DEPENDENCY, Action.CHANGE),
     "api:bulk_update_tasks": (Resource.TASK, Action.CHANGE),
     "api:update_progress": (Resource.TASK, Action.PROGRESS),
     "api:delete_task": (Resource.TASK, Action.DELETE),

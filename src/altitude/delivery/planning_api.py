@@ -26,6 +26,7 @@ from altitude.delivery.planning_schemas import (
     DependencyPatch,
     HistoryOut,
     MoveIn,
+    PredecessorsIn,
     ProgressIn,
     RescheduleIn,
     ScheduleOut,
@@ -85,6 +86,13 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Task:
 def move_task(request: HttpRequest, task_id: int, payload: MoveIn) -> Task:
     version = expected_version(request, payload.version)
     return services.move_task(request.user, task_id, version, payload.parent_id, payload.position)
+
+
+@router.put("/tasks/{task_id}/predecessors", response=TaskOut)
+def set_predecessors(request: HttpRequest, task_id: int, payload: PredecessorsIn) -> Task:
+    """Replace the task's links from its own project in one go (the Tasks tab's predecessors column)."""
+    version = expected_version(request, payload.version)
+    return services.replace_predecessors(request.user, task_id, version, payload.predecessors)
 
 
 @router.post("/projects/{project_id}/tasks/bulk", response=list[TaskOut])

@@ -105,6 +105,13 @@ class MoveIn(Schema):
     version: int | None = VERSION
 
 
+class PredecessorsIn(Schema):
+    predecessors: str = Field(
+        max_length=500, description="MS Project notation over row IDs (outline order), e.g. '12FS+2d, 3SS-1d, 7'; "
+                                    "empty: no predecessors in the project. Links from other projects are kept.")
+    version: int | None = VERSION
+
+
 class BulkItemIn(TaskPatch):
     id: int
 
