@@ -203,8 +203,8 @@ def test_demo_rows_walk_the_workflow_as_the_personas(demo: Demo) -> None:
     register_demo.load(demo.portfolio, demo.users)
     rows = {(c.project.code, c.code): c for c in ChangeRequest.objects.select_related("project", "baseline")}
     assert {k: c.status for k, c in rows.items()} == {
-        ("DCX-01", "CR-001"): "implemented", ("DCX-01", "CR-002"): "submitted", ("DCX-01", "CR-003"): "draft",
-        ("DCX-02", "CR-001"): "assessed", ("OPS-01", "CR-001"): "rejected"}
-    implemented = rows[("DCX-01", "CR-001")]
-    assert implemented.baseline is not None and implemented.baseline.name == "After CR-001"
-    assert implemented.decided_by == demo.user("program")
+        ("DCX-01", "CR-001"): "approved", ("DCX-01", "CR-002"): "submitted", ("DCX-01", "CR-003"): "draft",
+        ("DCX-02", "CR-001"): "implemented", ("OPS-01", "CR-001"): "rejected"}
+    implemented = rows[("DCX-02", "CR-001")]
+    assert implemented.decided_by == demo.user("program") and implemented.implemented_by == demo.user("ksato")
+    assert rows[("DCX-01", "CR-001")].requested_by == demo.user("project")

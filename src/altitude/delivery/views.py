@@ -17,6 +17,7 @@ from altitude.core.policy import AnyUser, role_on
 from altitude.delivery import services, workspace
 from altitude.delivery.forms import ProjectForm
 from altitude.delivery.models import ProjectMembership, ScheduleRun, Stage, Task
+from altitude.governance.lessons import similar_lessons
 
 T = TypeVar("T")
 
@@ -53,6 +54,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project, "team": team, "can_edit": can_edit, **_schedule_rows(project.pk),
         "summary": workspace.overview(request.user, project),
         "last_run": ScheduleRun.objects.filter(project=project).first(),
+        "similar_lessons": similar_lessons(request.user, project),  # before it starts only; one query
     })
 
 

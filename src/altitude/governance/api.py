@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.governance import changes, decisions, services
+from altitude.governance import changes, decisions, lessons, services
 from altitude.governance.models import (
     Issue,
     IssueStatus,
@@ -21,6 +21,9 @@ from altitude.governance.register_models import (
     ChangeStatus,
     Decision,
     DecisionStatus,
+    Lesson,
+    LessonCategory,
+    LessonEffect,
 )
 from altitude.governance.schemas import (
     ChangeRequestIn,
@@ -35,6 +38,9 @@ from altitude.governance.schemas import (
     IssueIn,
     IssueOut,
     IssuePatch,
+    LessonIn,
+    LessonOut,
+    LessonPatch,
     RiskIn,
     RiskOut,
     RiskPatch,
@@ -261,3 +267,41 @@ def decide_decision(request: HttpRequest, decision_id: int, payload: DecideIn) -
 def withdraw_decision(request: HttpRequest, decision_id: int, payload: VersionIn) -> Decision:
     version = expected_version(request, payload.version)
     return decisions.withdraw(request.user, decision_id, version)
+
+
+class LessonFilters(Schema):
+    q: str | None = None
+    tag: str | None = None
+    category: LessonCategory | None = None
+    effect: LessonEffect | None = None
+    project: int | None = None
+    program: int | None = None
+
+
+@router.get("/lessons", response=list[LessonOut], tags=["lessons"])
+@paginate(PageNumberPagination)
+def list_lessons(request: HttpRequest, filters: Query[LessonFilters]) -> object:
+    return lessons.list_lessons(request.user, lessons.LessonFilter(**filters.dict())).order_by("-pk")
+
+
+@router.get("/lessons/{lesson_id}", response=LessonOut, tags=["lessons"])
+def get_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
+    return lessons.get_lesson(request.user, lesson_id)
+
+
+@router.post("/lessons", response={201: LessonOut}, tags=["lessons"])
+def create_lesson(request: HttpRequest, payload: LessonIn) -> Lesson:
+    return lessons.create_lesson(request.user, payload.dict())
+
+
+@router.patch("/lessons/{lesson_id}", response=LessonOut, tags=["lessons"])
+def update_lesson(request: HttpRequest, lesson_id: int, payload: LessonPatch) -> Lesson:
+    fields = payload.dict(exclude_unset=True)
+    version = expected_version(request, fields.pop("version", None))
+    return lessons.update_lesson(request.user, lesson_id, version, fields)
+
+
+@router.delete("/lessons/{lesson_id}", response={204: None}, tags=["lessons"])
+def delete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lessons.delete_lesson(request.user, lesson_id)
+    return HttpResponse(status=204)

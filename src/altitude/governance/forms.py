@@ -14,6 +14,7 @@ from django import forms
 from altitude.accounts.models import User
 from altitude.delivery.models import Task
 from altitude.governance.models import IssueStatus, ResponseStrategy, RiskKind, RiskStatus, Severity
+from altitude.governance.register_models import LessonCategory, LessonEffect
 
 DAY = 480
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -212,3 +213,24 @@ class DecideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
                                label="What was decided, and why")
+
+
+class LessonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(max_length=200)
+    category = forms.ChoiceField(choices=LessonCategory.choices)
+    effect = forms.ChoiceField(choices=LessonEffect.choices, label="Outcome")
+    tags = forms.CharField(required=False, max_length=300,
+                           help_text="Comma-separated, e.g. “erp, data migration”; stored in lower case.")
+    what_happened = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    learned = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              label="What we learned / recommendation")
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+    @staticmethod
+    def initial_from(lesson: Any) -> dict[str, Any]:
+        return {"version": lesson.version, "title": lesson.title, "category": lesson.category,
+                "effect": lesson.effect, "tags": ", ".join(lesson.tag_list), "what_happened": lesson.what_happened,
+                "learned": lesson.learned}

@@ -12,18 +12,18 @@ from typing import Any
 
 from altitude.accounts.models import User
 from altitude.delivery.models import Program, Project, Task
-from altitude.governance import changes, decisions
+from altitude.governance import changes, decisions, lessons
 from altitude.strategy.models import Portfolio
 
 # (project, requester, title, reason, scope impact, schedule days, cost, affected task names,
-#  steps as (who, target, comment), re-baseline when implemented)
+#  steps as (who, target, comment), re-baseline when implemented). The demo takes no new baseline:
+# every project keeps measuring its slip against its "Approved plan".
 CHANGES: list[tuple[Any, ...]] = [
-    ("DCX-01", "member", "Accept gift cards at checkout",
+    ("DCX-01", "project", "Accept gift cards at checkout",
      "Retail wants the gift cards sold in the stores to work online before Christmas.",
      "Gift card payment method, balance check, partial payments.", 8, 45000, ["Build Payments", "Test Payments"],
      [("member", "submitted", ""), ("project", "assessed", "Eight days on Payments; the provider supports it."),
-      ("program", "approved", "Worth it for the Christmas season; funded from the program reserve."),
-      ("project", "implemented", "")], True),
+      ("program", "approved", "Worth it for the Christmas season; funded from the program reserve.")], False),
     ("DCX-01", "project", "Move the wishlist to release 2",
      "Frees the search team for relevance tuning.", "Wishlist leaves release 1.", -4, -15000, ["Build Search"],
      [("project", "submitted", "")], False),
@@ -31,7 +31,9 @@ CHANGES: list[tuple[Any, ...]] = [
      6000, [], [], False),
     ("DCX-02", "ksato", "Apple Pay and Google Pay in the app", "Half of the app users pay by wallet.",
      "Two wallet payment methods.", 6, 22000, ["Build Cart"],
-     [("ksato", "submitted", ""), ("ksato", "assessed", "Depends on the DCX-01 payment APIs; six days.")], False),
+     [("ksato", "submitted", ""), ("ksato", "assessed", "Depends on the DCX-01 payment APIs; six days."),
+      ("program", "approved", "Approved while the app is still in planning: cheaper now than after launch."),
+      ("ksato", "implemented", "")], False),
     ("OPS-01", "abello", "Add the Swiss entity to the first wave", "Finance asks to close the Swiss books in the ERP.",
      "One more legal entity, CHF ledger.", 15, 90000, [],
      [("abello", "submitted", ""), ("abello", "assessed", "Fifteen days; the data migration gets a third source."),
@@ -57,6 +59,25 @@ DECISIONS: list[tuple[Any, ...]] = [
      "Keep them (one extra quarter of licences).\nStop at go-live.", "abello", dt.date(2026, 9, 30), None),
 ]
 
+# (project, author, title, category, effect, tags, what happened, what we learned)
+LESSONS: list[tuple[str, ...]] = [
+    ("OPS-03", "tortega", "Auditors' sample data found the retrieval gaps", "quality", "negative", "archive, audit, testing",
+     "The archive retrieval passed our own tests and failed the auditors' sample.",
+     "Ask the auditors for their sample in the first month and test with it from the start."),
+    ("OPS-03", "tortega", "Decommissioning plan agreed with every data owner", "people", "positive",
+     "migration, stakeholders", "Each data owner signed the retirement date of their mainframe jobs.",
+     "A signed date per owner prevents the last-minute 'one more report' requests."),
+    ("OPS-01", "abello", "Trial migrations caught data quality early", "technical", "positive",
+     "erp, migration, data-quality", "Three trial runs with dashboards showed the bad master data months ahead.",
+     "Plan at least three trial migrations and let the data owners sign each one off."),
+    ("ESG-01", "srossi", "Supplier data came late for scope 3", "supplier", "negative", "reporting, suppliers, data",
+     "A third of the suppliers reported after the deadline.",
+     "Send the data request with the contract renewal and use spend-based estimates as the fallback."),
+    ("DCX-01", "project", "Payment provider certification takes two runs", "schedule", "negative",
+     "payments, certification, platform", "The first certification run failed on 3-D Secure.",
+     "Plan two certification runs and book the provider's test slots early."),
+]
+
 
 def load(portfolio: Portfolio, people: dict[str, User]) -> None:
     projects = {p.code: p for p in Project.objects.filter(portfolio=portfolio)}
@@ -64,6 +85,11 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
         "project__code", "name", "pk")}
     _changes(projects, tasks, people)
     _decisions(portfolio, projects, people)
+    for code, author, title, category, effect, tags, happened, learned in LESSONS:
+        if code in projects:
+            lessons.create_lesson(people[author], {
+                "project_id": projects[code].pk, "title": title, "category": category, "effect": effect, "tags": tags,
+                "what_happened": happened, "learned": learned})
 
 
 def _changes(projects: dict[str, Project], tasks: dict[tuple[str, str], int], people: dict[str, User]) -> None:

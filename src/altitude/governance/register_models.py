@@ -143,3 +143,50 @@ class Decision(VersionedModel):
     def is_overdue(self) -> bool:
         """Still pending after its due date (today in the site's time zone)."""
         return bool(self.status == DecisionStatus.PENDING and self.due_date and self.due_date < timezone.localdate())
+
+
+class LessonCategory(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule"
+    COST = "cost", "Cost"
+    SCOPE = "scope", "Scope"
+    QUALITY = "quality", "Quality"
+    RISK = "risk", "Risk"
+    PEOPLE = "people", "People"
+    SUPPLIER = "supplier", "Supplier"
+    TECHNICAL = "technical", "Technical"
+    OTHER = "other", "Other"
+
+
+class LessonEffect(models.TextChoices):
+    POSITIVE = "positive", "Went well (repeat it)"
+    NEGATIVE = "negative", "Went badly (avoid it)"
+
+
+class Lesson(VersionedModel):
+    """What a project learned, tagged so that later projects find it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=10, choices=LessonCategory.choices, default=LessonCategory.OTHER)
+    tags = models.CharField(max_length=300, blank=True,
+                            help_text="Comma-separated, stored lower-case and sorted: 'erp,migration'.")
+    what_happened = models.TextField(blank=True)
+    learned = models.TextField(blank=True, help_text="What we learned, and the recommendation for the next project.")
+    effect = models.CharField(max_length=8, choices=LessonEffect.choices, default=LessonEffect.NEGATIVE)
+    author = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["project", "category"]), models.Index(fields=["category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope(self) -> Project:
+        return self.project
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from altitude.core.policy import Action, Resource
 
 R, ISS, CR, DEC = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST, Resource.DECISION
+LES = Resource.LESSON
 
 ROUTES: dict[str, tuple[Resource, Action] | str] = {
     # pages
@@ -33,6 +34,12 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "governance:decision-edit": (DEC, Action.CHANGE),
     "governance:decision-decide": (DEC, Action.DECIDE),
     "governance:decision-delete": (DEC, Action.DELETE),
+    "governance:project-lessons": (LES, Action.VIEW),
+    "governance:lesson-create": (LES, Action.CREATE),
+    "governance:lessons": (LES, Action.VIEW),  # the lessons of every project the user sees
+    "governance:lesson-detail": (LES, Action.VIEW),
+    "governance:lesson-edit": (LES, Action.CHANGE),
+    "governance:lesson-delete": (LES, Action.DELETE),
     # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
     "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
     # API operations
@@ -65,4 +72,9 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:delete_decision": (DEC, Action.DELETE),
     "api:decide_decision": (DEC, Action.DECIDE),
     "api:withdraw_decision": (DEC, Action.DECIDE),
+    "api:list_lessons": (LES, Action.VIEW),
+    "api:get_lesson": (LES, Action.VIEW),
+    "api:create_lesson": (LES, Action.CREATE),
+    "api:update_lesson": (LES, Action.CHANGE),
+    "api:delete_lesson": (LES, Action.DELETE),
 }

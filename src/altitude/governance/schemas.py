@@ -16,6 +16,7 @@ from altitude.governance.models import (
     RiskStatus,
     Severity,
 )
+from altitude.governance.register_models import LessonCategory, LessonEffect
 
 VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
 
@@ -242,3 +243,38 @@ class DecideIn(Schema):
 
 class VersionIn(Schema):
     version: int | None = VERSION
+
+
+class LessonIn(Schema):
+    project_id: int
+    title: str = Field(min_length=1, max_length=200)
+    category: LessonCategory = LessonCategory.OTHER
+    effect: LessonEffect = LessonEffect.NEGATIVE
+    tags: str = Field("", max_length=300, description="Comma-separated; stored lower-case, sorted, without duplicates.")
+    what_happened: str = ""
+    learned: str = Field("", description="What we learned, and the recommendation.")
+
+
+class LessonPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    category: LessonCategory | None = None
+    effect: LessonEffect | None = None
+    tags: str | None = Field(None, max_length=300)
+    what_happened: str | None = None
+    learned: str | None = None
+    version: int | None = VERSION
+
+
+class LessonOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    category: LessonCategory
+    effect: LessonEffect
+    tags: list[str] = Field(alias="tag_list")
+    what_happened: str
+    learned: str
+    author_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

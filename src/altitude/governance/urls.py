@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from altitude.governance import change_views, decision_views, forecast_views, views
+from altitude.governance import change_views, decision_views, forecast_views, lesson_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -32,5 +32,11 @@ urlpatterns = [
     path("decisions/<int:decision_id>/edit/", decision_views.decision_edit, name="decision-edit"),
     path("decisions/<int:decision_id>/decide/", decision_views.decision_decide, name="decision-decide"),
     path("decisions/<int:decision_id>/delete/", decision_views.decision_delete, name="decision-delete"),
+    path("projects/<int:project_id>/lessons/", lesson_views.project_lessons, name="project-lessons"),
+    path("projects/<int:project_id>/lessons/new/", lesson_views.lesson_create, name="lesson-create"),
+    path("lessons/", lesson_views.lesson_search, name="lessons"),
+    path("lessons/<int:lesson_id>/", lesson_views.lesson_detail, name="lesson-detail"),
+    path("lessons/<int:lesson_id>/edit/", lesson_views.lesson_edit, name="lesson-edit"),
+    path("lessons/<int:lesson_id>/delete/", lesson_views.lesson_delete, name="lesson-delete"),
     path("programs/<int:program_id>/forecast/", forecast_views.program_forecast, name="program-forecast"),
 ]
