@@ -108,3 +108,23 @@ def test_closure_pages_per_role(demo: Demo, plan: Plan, client_for: Callable[[st
     assert "Close the project" not in closed and "The checklist at closing" in closed
     planning = client_for("admin").get(f"/projects/{demo.dcx02.pk}/closure/")
     assert planning.status_code == 200 and "Closure starts when the project is executing" in planning.content.decode()
+
+
+def test_lessons_learned_are_listed_once_governance_has_them(demo: Demo, client_for: Callable[[str], Client]) -> None:
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    url = f"/projects/{demo.dcx01.pk}/closure/"
+    try:
+        lesson_model = apps.get_model("governance", "Lesson")
+        reverse("governance:project-lessons", args=[demo.dcx01.pk])
+    except (LookupError, NoReverseMatch):  # the register is not there: no section, no placeholder
+        assert "Lessons learned" not in client_for("project").get(url).content.decode()
+        return
+    html = client_for("project").get(url).content.decode()
+    assert "Lessons learned" in html and "No lesson recorded for DCX-01 yet" in html
+    lesson = lesson_model.objects.create(project=demo.dcx01, title="Book the payment certification early")
+    html = client_for("project").get(url).content.decode()
+    assert f'href="/lessons/{lesson.pk}/"' in html and "Record a lesson" in html
+    viewer = client_for("executive").get(url).content.decode()
+    assert "Book the payment certification early" in viewer and "Record a lesson" not in viewer

@@ -186,14 +186,20 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
     return redirect("reporting:report-detail", saved.pk)
 
 
-def _lessons(project: Project) -> tuple[str | None, list[Any]]:
-    """The project's lessons and its lessons register (governance), once that app provides them."""
+def _lessons(request: HttpRequest, project: Project) -> dict[str, Any] | None:
+    """The project's lessons learned (governance's register), or None while that app does not provide them."""
     try:
-        url = reverse("governance:project-lessons", args=[project.pk])
+        register = reverse("governance:project-lessons", args=[project.pk])
+        create = reverse("governance:lesson-create", args=[project.pk])
         model = apps.get_model(LESSON_MODEL)
+        rows = list(model.objects.filter(project=project).order_by("-pk")[:LESSONS_SHOWN + 1])
+        items = [{"title": str(lesson), "url": reverse("governance:lesson-detail", args=[lesson.pk])}
+                 for lesson in rows[:LESSONS_SHOWN]]
     except (NoReverseMatch, LookupError):
-        return None, []
-    return url, list(model.objects.filter(project=project).order_by("-pk")[:LESSONS_SHOWN])
+        return None
+    may_add = permissions(request.user, Resource.LESSON, project)[Action.CREATE]
+    return {"register": register, "create": create if may_add else None, "items": items,
+            "more": len(rows) > LESSONS_SHOWN}
 
 
 def _closure_page(request: HttpRequest, project: Project, form: ClosureForm | None = None,
@@ -202,7 +208,7 @@ def _closure_page(request: HttpRequest, project: Project, form: ClosureForm | No
     allowed = permissions(request.user, Resource.CLOSURE, project)
     context: dict[str, Any] = {"project": project, "tabs": TABS, "record": record,
                                "closable": project.stage in closure.CLOSABLE}
-    context["lessons_url"], context["lessons"] = _lessons(project)
+    context["lessons"] = _lessons(request, project)
     if record is None and project.stage in closure.CLOSABLE:
         context["checklist"] = closure.checklist(project)
         context["can_close"] = allowed[Action.CREATE]
