@@ -4,9 +4,10 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
 
 from altitude.core.api import expected_version
-from altitude.governance import changes, decisions, lessons, services
+from altitude.governance import changes, decisions, lessons, services, stakeholders
 from altitude.governance.models import (
     Issue,
     IssueStatus,
@@ -21,9 +22,11 @@ from altitude.governance.register_models import (
     ChangeStatus,
     Decision,
     DecisionStatus,
+    Engagement,
     Lesson,
     LessonCategory,
     LessonEffect,
+    Stakeholder,
 )
 from altitude.governance.schemas import (
     ChangeRequestIn,
@@ -44,6 +47,9 @@ from altitude.governance.schemas import (
     RiskIn,
     RiskOut,
     RiskPatch,
+    StakeholderIn,
+    StakeholderOut,
+    StakeholderPatch,
     StepIn,
     VersionIn,
 )
@@ -304,4 +310,43 @@ def update_lesson(request: HttpRequest, lesson_id: int, payload: LessonPatch) ->
 @router.delete("/lessons/{lesson_id}", response={204: None}, tags=["lessons"])
 def delete_lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lessons.delete_lesson(request.user, lesson_id)
+    return HttpResponse(status=204)
+
+
+class StakeholderFilters(Schema):
+    q: str | None = None
+    project: int | None = None
+    influence: int | None = Field(None, ge=1, le=5)
+    interest: int | None = Field(None, ge=1, le=5)
+    engagement: Engagement | None = None
+    gap: bool | None = None
+
+
+@router.get("/stakeholders", response=list[StakeholderOut], tags=["stakeholders"])
+@paginate(PageNumberPagination)
+def list_stakeholders(request: HttpRequest, filters: Query[StakeholderFilters]) -> object:
+    stakeholder_filter = stakeholders.StakeholderFilter(**filters.dict())
+    return stakeholders.list_stakeholders(request.user, stakeholder_filter).order_by("-influence", "-interest", "pk")
+
+
+@router.get("/stakeholders/{stakeholder_id}", response=StakeholderOut, tags=["stakeholders"])
+def get_stakeholder(request: HttpRequest, stakeholder_id: int) -> Stakeholder:
+    return stakeholders.get_stakeholder(request.user, stakeholder_id)
+
+
+@router.post("/stakeholders", response={201: StakeholderOut}, tags=["stakeholders"])
+def create_stakeholder(request: HttpRequest, payload: StakeholderIn) -> Stakeholder:
+    return stakeholders.create_stakeholder(request.user, payload.dict())
+
+
+@router.patch("/stakeholders/{stakeholder_id}", response=StakeholderOut, tags=["stakeholders"])
+def update_stakeholder(request: HttpRequest, stakeholder_id: int, payload: StakeholderPatch) -> Stakeholder:
+    fields = payload.dict(exclude_unset=True)
+    version = expected_version(request, fields.pop("version", None))
+    return stakeholders.update_stakeholder(request.user, stakeholder_id, version, fields)
+
+
+@router.delete("/stakeholders/{stakeholder_id}", response={204: None}, tags=["stakeholders"])
+def delete_stakeholder(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
+    stakeholders.delete_stakeholder(request.user, stakeholder_id)
     return HttpResponse(status=204)

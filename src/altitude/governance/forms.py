@@ -14,7 +14,7 @@ from django import forms
 from altitude.accounts.models import User
 from altitude.delivery.models import Task
 from altitude.governance.models import IssueStatus, ResponseStrategy, RiskKind, RiskStatus, Severity
-from altitude.governance.register_models import LessonCategory, LessonEffect
+from altitude.governance.register_models import Engagement, LessonCategory, LessonEffect
 
 DAY = 480
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -234,3 +234,37 @@ class LessonForm(forms.Form):
         return {"version": lesson.version, "title": lesson.title, "category": lesson.category,
                 "effect": lesson.effect, "tags": ", ".join(lesson.tag_list), "what_happened": lesson.what_happened,
                 "learned": lesson.learned}
+
+
+class StakeholderForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=200)
+    organisation = forms.CharField(max_length=200, required=False)
+    role = forms.CharField(max_length=200, required=False, help_text="Their role towards the project.")
+    contact = forms.CharField(max_length=200, required=False, help_text="E-mail address or phone number.")
+    influence = forms.TypedChoiceField(choices=SCALE, coerce=int, initial=3, help_text="1 none … 5 can stop the project.")
+    interest = forms.TypedChoiceField(choices=SCALE, coerce=int, initial=3, help_text="1 barely affected … 5 deeply.")
+    current_engagement = forms.ChoiceField(choices=Engagement.choices, initial=Engagement.NEUTRAL)
+    desired_engagement = forms.ChoiceField(choices=Engagement.choices, initial=Engagement.SUPPORTIVE)
+    channel = forms.CharField(max_length=100, required=False, label="Communication channel",
+                              help_text="Steering committee, e-mail update, one-to-one …")
+    frequency = forms.CharField(max_length=100, required=False, label="How often", help_text="Weekly, monthly, per milestone …")
+    communication_owner = PersonChoice(queryset=User.objects.none(), required=False, empty_label="— nobody yet —",
+                                       help_text="Who on the team keeps them informed.")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["communication_owner"].queryset = people if people is not None else User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        owner = data.pop("communication_owner", None)
+        data["communication_owner_id"] = owner.pk if owner else None
+        return data
+
+    @staticmethod
+    def initial_from(s: Any) -> dict[str, Any]:
+        names = ["name", "organisation", "role", "contact", "influence", "interest", "current_engagement",
+                 "desired_engagement", "channel", "frequency", "notes", "version"]
+        return {**{n: getattr(s, n) for n in names}, "communication_owner": s.communication_owner_id}

@@ -12,7 +12,7 @@ from typing import Any
 
 from altitude.accounts.models import User
 from altitude.delivery.models import Program, Project, Task
-from altitude.governance import changes, decisions, lessons
+from altitude.governance import changes, decisions, lessons, stakeholders
 from altitude.strategy.models import Portfolio
 
 # (project, requester, title, reason, scope impact, schedule days, cost, affected task names,
@@ -78,6 +78,22 @@ LESSONS: list[tuple[str, ...]] = [
      "Plan two certification runs and book the provider's test slots early."),
 ]
 
+# (project, name, organisation, role, influence, interest, current, desired, channel, frequency, owner)
+STAKEHOLDERS: list[tuple[Any, ...]] = [
+    ("DCX-01", "Head of Retail Operations", "Northwind Retail", "owns the stores and the peak-season freeze", 5, 4,
+     "neutral", "supportive", "Steering committee", "Monthly", "project"),
+    ("DCX-01", "Store managers", "Northwind Retail", "click-and-collect in the stores", 2, 5, "resistant", "supportive",
+     "Newsletter and store visits", "Every release", "member"),
+    ("DCX-01", "Payment provider account manager", "PayCo", "certification and fees", 4, 2, "supportive", "supportive",
+     "One-to-one call", "Weekly", "project"),
+    ("DCX-01", "Works council", "Northwind Group", "consulted on staff-facing changes", 4, 3, "unaware", "neutral",
+     "Formal consultation", "Per milestone", "project"),
+    ("OPS-01", "Chief Accountant", "Finance", "signs off the migrated ledgers", 5, 5, "supportive", "leading",
+     "Steering committee", "Fortnightly", "abello"),
+    ("OPS-01", "External auditors", "Audit firm", "review of the migration controls", 4, 2, "neutral", "neutral",
+     "Audit meeting", "Quarterly", "abello"),
+]
+
 
 def load(portfolio: Portfolio, people: dict[str, User]) -> None:
     projects = {p.code: p for p in Project.objects.filter(portfolio=portfolio)}
@@ -85,6 +101,13 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
         "project__code", "name", "pk")}
     _changes(projects, tasks, people)
     _decisions(portfolio, projects, people)
+    for code, name, org, role, influence, interest, now, desired, channel, frequency, owner in STAKEHOLDERS:
+        if code in projects:
+            manager = projects[code].manager or people["admin"]
+            stakeholders.create_stakeholder(manager, {
+                "project_id": projects[code].pk, "name": name, "organisation": org, "role": role,
+                "influence": influence, "interest": interest, "current_engagement": now, "desired_engagement": desired,
+                "channel": channel, "frequency": frequency, "communication_owner_id": people[owner].pk})
     for code, author, title, category, effect, tags, happened, learned in LESSONS:
         if code in projects:
             lessons.create_lesson(people[author], {

@@ -1,4 +1,4 @@
-"""Project registers beyond risks and issues: change requests and decisions.
+"""Project registers beyond risks and issues: change requests, decisions, lessons, stakeholders.
 
 Imported by ``governance.models`` so that Django finds them; kept apart so each module
 stays readable. Sign conventions of a change request's impact as for risks: positive
@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -190,3 +191,64 @@ class Lesson(VersionedModel):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+
+class Engagement(models.TextChoices):
+    UNAWARE = "unaware", "Unaware"
+    RESISTANT = "resistant", "Resistant"
+    NEUTRAL = "neutral", "Neutral"
+    SUPPORTIVE = "supportive", "Supportive"
+    LEADING = "leading", "Leading"
+
+
+ENGAGEMENT_ORDER = [e.value for e in Engagement]
+SCALE_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def quadrant(influence: int, interest: int) -> str:
+    """The classic power/interest strategy: 3 or more counts as high on the 1-5 scales."""
+    if influence >= 3:
+        return "Manage closely" if interest >= 3 else "Keep satisfied"
+    return "Keep informed" if interest >= 3 else "Monitor"
+
+
+class Stakeholder(VersionedModel):
+    """A person or group affected by the project, how much they matter and how we keep them engaged."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True, help_text="Their role towards the project, e.g. 'works council'.")
+    contact = models.CharField(max_length=200, blank=True, help_text="E-mail address or phone number.")
+    influence = models.PositiveSmallIntegerField(default=3, validators=SCALE_1_5,
+                                                 help_text="Power over the project: 1 (none) to 5 (can stop it).")
+    interest = models.PositiveSmallIntegerField(default=3, validators=SCALE_1_5,
+                                                help_text="How much the outcome affects them: 1 (barely) to 5 (deeply).")
+    current_engagement = models.CharField(max_length=10, choices=Engagement.choices, default=Engagement.NEUTRAL)
+    desired_engagement = models.CharField(max_length=10, choices=Engagement.choices, default=Engagement.SUPPORTIVE)
+    channel = models.CharField(max_length=100, blank=True, help_text="How we communicate: steering committee, e-mail …")
+    frequency = models.CharField(max_length=100, blank=True, help_text="How often: weekly, at each milestone …")
+    communication_owner = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                            help_text="Who on the team keeps them informed.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-influence", "-interest", "name"]
+        indexes = [models.Index(fields=["project", "influence", "interest"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope(self) -> Project:
+        return self.project
+
+    @property
+    def quadrant(self) -> str:
+        return quadrant(self.influence, self.interest)
+
+    @property
+    def engagement_gap(self) -> int:
+        """Steps from the current to the desired engagement (positive: we must win them over)."""
+        return ENGAGEMENT_ORDER.index(self.desired_engagement) - ENGAGEMENT_ORDER.index(self.current_engagement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from altitude.core.policy import Action, Resource
 
 R, ISS, CR, DEC = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST, Resource.DECISION
-LES = Resource.LESSON
+LES, STK = Resource.LESSON, Resource.STAKEHOLDER
 
 ROUTES: dict[str, tuple[Resource, Action] | str] = {
     # pages
@@ -40,6 +40,11 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "governance:lesson-detail": (LES, Action.VIEW),
     "governance:lesson-edit": (LES, Action.CHANGE),
     "governance:lesson-delete": (LES, Action.DELETE),
+    "governance:project-stakeholders": (STK, Action.VIEW),
+    "governance:stakeholder-create": (STK, Action.CREATE),
+    "governance:stakeholder-detail": (STK, Action.VIEW),
+    "governance:stakeholder-edit": (STK, Action.CHANGE),
+    "governance:stakeholder-delete": (STK, Action.DELETE),
     # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
     "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
     # API operations
@@ -77,4 +82,9 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:create_lesson": (LES, Action.CREATE),
     "api:update_lesson": (LES, Action.CHANGE),
     "api:delete_lesson": (LES, Action.DELETE),
+    "api:list_stakeholders": (STK, Action.VIEW),
+    "api:get_stakeholder": (STK, Action.VIEW),
+    "api:create_stakeholder": (STK, Action.CREATE),
+    "api:update_stakeholder": (STK, Action.CHANGE),
+    "api:delete_stakeholder": (STK, Action.DELETE),
 }

@@ -16,7 +16,7 @@ from altitude.governance.models import (
     RiskStatus,
     Severity,
 )
-from altitude.governance.register_models import LessonCategory, LessonEffect
+from altitude.governance.register_models import Engagement, LessonCategory, LessonEffect
 
 VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
 
@@ -275,6 +275,59 @@ class LessonOut(Schema):
     what_happened: str
     learned: str
     author_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class StakeholderIn(Schema):
+    project_id: int
+    name: str = Field(min_length=1, max_length=200)
+    organisation: str = Field("", max_length=200)
+    role: str = Field("", max_length=200)
+    contact: str = Field("", max_length=200)
+    influence: int = Field(3, ge=1, le=5, description="Power over the project, 1-5.")
+    interest: int = Field(3, ge=1, le=5, description="How much the outcome affects them, 1-5.")
+    current_engagement: Engagement = Engagement.NEUTRAL
+    desired_engagement: Engagement = Engagement.SUPPORTIVE
+    channel: str = Field("", max_length=100)
+    frequency: str = Field("", max_length=100)
+    communication_owner_id: int | None = None
+    notes: str = ""
+
+
+class StakeholderPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    organisation: str | None = Field(None, max_length=200)
+    role: str | None = Field(None, max_length=200)
+    contact: str | None = Field(None, max_length=200)
+    influence: int | None = Field(None, ge=1, le=5)
+    interest: int | None = Field(None, ge=1, le=5)
+    current_engagement: Engagement | None = None
+    desired_engagement: Engagement | None = None
+    channel: str | None = Field(None, max_length=100)
+    frequency: str | None = Field(None, max_length=100)
+    communication_owner_id: int | None = None
+    notes: str | None = None
+    version: int | None = VERSION
+
+
+class StakeholderOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    organisation: str
+    role: str
+    contact: str
+    influence: int
+    interest: int
+    strategy: str = Field(alias="quadrant", description="Manage closely, keep satisfied, keep informed or monitor.")
+    current_engagement: Engagement
+    desired_engagement: Engagement
+    channel: str
+    frequency: str
+    communication_owner_id: int | None
+    notes: str
     version: int
     created_at: datetime
     updated_at: datetime

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from altitude.governance import change_views, decision_views, forecast_views, lesson_views, views
+from altitude.governance import (
+    change_views,
+    decision_views,
+    forecast_views,
+    lesson_views,
+    stakeholder_views,
+    views,
+)
 
 app_name = "governance"
 urlpatterns = [
@@ -38,5 +45,11 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/", lesson_views.lesson_detail, name="lesson-detail"),
     path("lessons/<int:lesson_id>/edit/", lesson_views.lesson_edit, name="lesson-edit"),
     path("lessons/<int:lesson_id>/delete/", lesson_views.lesson_delete, name="lesson-delete"),
+    path("projects/<int:project_id>/stakeholders/", stakeholder_views.project_stakeholders,
+         name="project-stakeholders"),
+    path("projects/<int:project_id>/stakeholders/new/", stakeholder_views.stakeholder_create, name="stakeholder-create"),
+    path("stakeholders/<int:stakeholder_id>/", stakeholder_views.stakeholder_detail, name="stakeholder-detail"),
+    path("stakeholders/<int:stakeholder_id>/edit/", stakeholder_views.stakeholder_edit, name="stakeholder-edit"),
+    path("stakeholders/<int:stakeholder_id>/delete/", stakeholder_views.stakeholder_delete, name="stakeholder-delete"),
     path("programs/<int:program_id>/forecast/", forecast_views.program_forecast, name="program-forecast"),
 ]
