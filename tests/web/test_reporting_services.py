@@ -133,8 +133,8 @@ def test_cockpit_rows_say_overdue_in_words(demo: Demo, plan: Plan) -> None:
     projects = list(Project.objects.filter(program=demo.dcx).order_by("code"))
     rows = {r.project.code: r for r in services.report_rows(projects, TODAY)}
     assert rows["DCX-01"].overdue and rows["DCX-01"].state == "Overdue: no report yet"
-    report = services.submit_report(demo.user("project"), _draft(demo).pk, 1, TODAY)
-    StatusReport.objects.filter(pk=report.pk).update(submitted_at=dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC))
+    report = services.submit_report(demo.user("project"), _draft(demo).pk, 1, TODAY,
+                                    dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC))
     rows = {r.project.code: r for r in services.report_rows(projects, TODAY)}
     assert not rows["DCX-01"].overdue and rows["DCX-01"].state == "Up to date (0 days ago)"
     assert rows["DCX-01"].report == report

@@ -16,7 +16,7 @@ from django.utils import timezone
 from altitude.accounts.models import User
 from altitude.delivery.models import Project
 from altitude.reporting import services
-from altitude.reporting.models import RATED, StatusReport
+from altitude.reporting.models import RATED
 from altitude.strategy.models import Portfolio
 
 # (project code, manager, days ago submitted (None: the open draft), overrides and narrative)
@@ -81,5 +81,4 @@ def load(portfolio: Portfolio, people: dict[str, User]) -> None:
             continue
         period_start = on - dt.timedelta(days=13)
         report = services.update_report(user, report.pk, report.version, {"period_start": period_start}, on)
-        report = services.submit_report(user, report.pk, report.version, on)
-        StatusReport.objects.filter(pk=report.pk).update(submitted_at=now - dt.timedelta(days=days_ago))
+        services.submit_report(user, report.pk, report.version, on, now - dt.timedelta(days=days_ago))

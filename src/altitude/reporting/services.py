@@ -170,15 +170,16 @@ def update_report(user: AnyUser, pk: int, version: int | None, changes: Mapping[
         return update_versioned(report, version, values, LABEL)
 
 
-def submit_report(user: AnyUser, pk: int, version: int | None, today: dt.date | None = None) -> StatusReport:
-    """Freeze the metrics, mark it submitted, tell the program's managers."""
+def submit_report(user: AnyUser, pk: int, version: int | None, today: dt.date | None = None,
+                  now: dt.datetime | None = None) -> StatusReport:
+    """Freeze the metrics (as of ``today``), mark it submitted (at ``now``), tell the program's managers."""
     report = _editable(user, pk, Action.SUBMIT)
     check_version(report.version, version, LABEL)
     if not report.summary.strip():
         raise InvalidInput("summary: write a summary before submitting.", field="summary")
     values = _refresh(report, {}, today)
     values["metrics"] = values.pop("_metrics")
-    values.update(status=ReportStatus.SUBMITTED, submitted_at=timezone.now(),
+    values.update(status=ReportStatus.SUBMITTED, submitted_at=now or timezone.now(),
                   submitted_by=user if user.is_authenticated else None)
     with transaction.atomic():
         saved = update_versioned(report, version, values, LABEL)
