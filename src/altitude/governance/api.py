@@ -7,7 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from altitude.core.api import expected_version
-from altitude.governance import changes, decisions, lessons, services, stakeholders
+from altitude.governance import changes, decisions, lessons, quality, services, stakeholders
 from altitude.governance.models import (
     Issue,
     IssueStatus,
@@ -20,12 +20,14 @@ from altitude.governance.models import (
 from altitude.governance.register_models import (
     ChangeRequest,
     ChangeStatus,
+    CheckResult,
     Decision,
     DecisionStatus,
     Engagement,
     Lesson,
     LessonCategory,
     LessonEffect,
+    QualityCheck,
     Stakeholder,
 )
 from altitude.governance.schemas import (
@@ -44,6 +46,10 @@ from altitude.governance.schemas import (
     LessonIn,
     LessonOut,
     LessonPatch,
+    QualityCheckIn,
+    QualityCheckOut,
+    QualityCheckPatch,
+    ResultIn,
     RiskIn,
     RiskOut,
     RiskPatch,
@@ -349,4 +355,46 @@ def update_stakeholder(request: HttpRequest, stakeholder_id: int, payload: Stake
 @router.delete("/stakeholders/{stakeholder_id}", response={204: None}, tags=["stakeholders"])
 def delete_stakeholder(request: HttpRequest, stakeholder_id: int) -> HttpResponse:
     stakeholders.delete_stakeholder(request.user, stakeholder_id)
+    return HttpResponse(status=204)
+
+
+class QualityFilters(Schema):
+    q: str | None = None
+    project: int | None = None
+    task: int | None = None
+    result: CheckResult | None = None
+
+
+@router.get("/quality-checks", response=list[QualityCheckOut], tags=["quality checks"])
+@paginate(PageNumberPagination)
+def list_quality_checks(request: HttpRequest, filters: Query[QualityFilters]) -> object:
+    return quality.list_checks(request.user, quality.CheckFilter(**filters.dict())).order_by("planned_date", "pk")
+
+
+@router.get("/quality-checks/{check_id}", response=QualityCheckOut, tags=["quality checks"])
+def get_quality_check(request: HttpRequest, check_id: int) -> QualityCheck:
+    return quality.get_check(request.user, check_id)
+
+
+@router.post("/quality-checks", response={201: QualityCheckOut}, tags=["quality checks"])
+def create_quality_check(request: HttpRequest, payload: QualityCheckIn) -> QualityCheck:
+    return quality.create_check(request.user, payload.dict())
+
+
+@router.patch("/quality-checks/{check_id}", response=QualityCheckOut, tags=["quality checks"])
+def update_quality_check(request: HttpRequest, check_id: int, payload: QualityCheckPatch) -> QualityCheck:
+    fields = payload.dict(exclude_unset=True)
+    version = expected_version(request, fields.pop("version", None))
+    return quality.update_check(request.user, check_id, version, fields)
+
+
+@router.post("/quality-checks/{check_id}/result", response=QualityCheckOut, tags=["quality checks"])
+def record_quality_result(request: HttpRequest, check_id: int, payload: ResultIn) -> QualityCheck:
+    version = expected_version(request, payload.version)
+    return quality.record_result(request.user, check_id, version, payload.result, payload.notes)
+
+
+@router.delete("/quality-checks/{check_id}", response={204: None}, tags=["quality checks"])
+def delete_quality_check(request: HttpRequest, check_id: int) -> HttpResponse:
+    quality.delete_check(request.user, check_id)
     return HttpResponse(status=204)

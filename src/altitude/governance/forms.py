@@ -14,7 +14,12 @@ from django import forms
 from altitude.accounts.models import User
 from altitude.delivery.models import Task
 from altitude.governance.models import IssueStatus, ResponseStrategy, RiskKind, RiskStatus, Severity
-from altitude.governance.register_models import Engagement, LessonCategory, LessonEffect
+from altitude.governance.register_models import (
+    CheckResult,
+    Engagement,
+    LessonCategory,
+    LessonEffect,
+)
 
 DAY = 480
 SCALE = [(i, str(i)) for i in range(1, 6)]
@@ -268,3 +273,34 @@ class StakeholderForm(forms.Form):
         names = ["name", "organisation", "role", "contact", "influence", "interest", "current_engagement",
                  "desired_engagement", "channel", "frequency", "notes", "version"]
         return {**{n: getattr(s, n) for n in names}, "communication_owner": s.communication_owner_id}
+
+
+class QualityCheckForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    task = forms.ModelChoiceField(queryset=Task.objects.none(), label="Task / deliverable",  # type: ignore[var-annotated]
+                                  empty_label="— choose the task —")
+    criterion = forms.CharField(max_length=300, help_text="What must be true, e.g. “checkout answers in under 2 s”.")
+    method = forms.CharField(max_length=200, required=False, help_text="Review, test, inspection, demo …")
+    planned_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, tasks: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks if tasks is not None else Task.objects.none()  # type: ignore[attr-defined]
+        self.fields["task"].label_from_instance = lambda t: f"{t.wbs} {t.name}"  # type: ignore[attr-defined]
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["task_id"] = data.pop("task").pk
+        return data
+
+    @staticmethod
+    def initial_from(check: Any) -> dict[str, Any]:
+        return {"version": check.version, "task": check.task_id, "criterion": check.criterion, "method": check.method,
+                "planned_date": check.planned_date}
+
+
+class ResultForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(choices=CheckResult.choices)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+                            label="Findings (the reason, when waived)")

@@ -12,7 +12,7 @@ from typing import Any
 
 from altitude.accounts.models import User
 from altitude.delivery.models import Program, Project, Task
-from altitude.governance import changes, decisions, lessons, stakeholders
+from altitude.governance import changes, decisions, lessons, quality, stakeholders
 from altitude.strategy.models import Portfolio
 
 # (project, requester, title, reason, scope impact, schedule days, cost, affected task names,
@@ -94,12 +94,25 @@ STAKEHOLDERS: list[tuple[Any, ...]] = [
      "Audit meeting", "Quarterly", "abello"),
 ]
 
+# (project, task name, criterion, method, planned date, result, who records it, notes). Needs the plans.
+CHECKS: list[tuple[Any, ...]] = [
+    ("DCX-01", "Test Payments", "Every payment method passes the provider's certification suite", "Provider test run",
+     dt.date(2026, 6, 5), "failed", "member", "3-D Secure challenge flow times out on two card brands."),
+    ("DCX-01", "Performance test", "Checkout answers within 2 s at 3x the peak load", "Load test", dt.date(2026, 9, 18),
+     "pending", "", ""),
+    ("DCX-01", "Build Search", "Top-10 relevance of 85 % on the merchandisers' query set", "Review with merchandisers",
+     dt.date(2026, 5, 22), "passed", "member", "88 % on 200 queries."),
+    ("OPS-03", "Build Archive", "Auditors retrieve any record of the sample within 24 h", "Audit sample test",
+     dt.date(2026, 4, 30), "waived", "tortega", "Auditors accepted 48 h for records older than ten years (minutes of 2026-04-28)."),
+]
+
 
 def load(portfolio: Portfolio, people: dict[str, User]) -> None:
     projects = {p.code: p for p in Project.objects.filter(portfolio=portfolio)}
     tasks = {(code, name): pk for code, name, pk in Task.objects.filter(project__portfolio=portfolio).values_list(
         "project__code", "name", "pk")}
     _changes(projects, tasks, people)
+    _checks(projects, tasks, people)
     _decisions(portfolio, projects, people)
     for code, name, org, role, influence, interest, now, desired, channel, frequency, owner in STAKEHOLDERS:
         if code in projects:
@@ -146,3 +159,14 @@ def _decisions(portfolio: Portfolio, projects: dict[str, Project], people: dict[
         })
         if decided is not None:
             decisions.decide(people[decided[0]], decision.pk, decision.version, decided[1])
+
+
+def _checks(projects: dict[str, Project], tasks: dict[tuple[str, str], int], people: dict[str, User]) -> None:
+    for code, task, criterion, method, planned, result, who, notes in CHECKS:
+        if code not in projects or (code, task) not in tasks:
+            continue
+        check = quality.create_check(projects[code].manager or people["admin"], {
+            "project_id": projects[code].pk, "task_id": tasks[(code, task)], "criterion": criterion, "method": method,
+            "planned_date": planned})
+        if result != "pending":
+            quality.record_result(people[who], check.pk, check.version, result, notes)

@@ -252,3 +252,38 @@ class Stakeholder(VersionedModel):
     def engagement_gap(self) -> int:
         """Steps from the current to the desired engagement (positive: we must win them over)."""
         return ENGAGEMENT_ORDER.index(self.desired_engagement) - ENGAGEMENT_ORDER.index(self.current_engagement)
+
+
+class CheckResult(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    WAIVED = "waived", "Waived"
+
+
+class QualityCheck(VersionedModel):
+    """One acceptance check of a task's deliverable: what is checked, how, when, and the outcome."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="quality_checks")
+    task = models.ForeignKey("delivery.Task", on_delete=models.CASCADE, related_name="quality_checks",
+                             help_text="The task whose deliverable is checked.")
+    criterion = models.CharField(max_length=300, help_text="What must be true, e.g. 'checkout answers in < 2 s'.")
+    method = models.CharField(max_length=200, blank=True, help_text="How it is checked: review, test, inspection …")
+    planned_date = models.DateField(null=True, blank=True)
+    result = models.CharField(max_length=8, choices=CheckResult.choices, default=CheckResult.PENDING, editable=False)
+    notes = models.TextField(blank=True, editable=False, help_text="Findings; the reason when waived.")
+    checked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("planned_date").asc(nulls_last=True), "pk"]
+        indexes = [models.Index(fields=["project", "result"])]
+
+    def __str__(self) -> str:
+        return self.criterion
+
+    @property
+    def scope(self) -> Project:
+        return self.project

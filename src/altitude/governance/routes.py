@@ -5,7 +5,7 @@ from __future__ import annotations
 from altitude.core.policy import Action, Resource
 
 R, ISS, CR, DEC = Resource.RISK, Resource.ISSUE, Resource.CHANGE_REQUEST, Resource.DECISION
-LES, STK = Resource.LESSON, Resource.STAKEHOLDER
+LES, STK, QC = Resource.LESSON, Resource.STAKEHOLDER, Resource.QUALITY_CHECK
 
 ROUTES: dict[str, tuple[Resource, Action] | str] = {
     # pages
@@ -45,6 +45,12 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "governance:stakeholder-detail": (STK, Action.VIEW),
     "governance:stakeholder-edit": (STK, Action.CHANGE),
     "governance:stakeholder-delete": (STK, Action.DELETE),
+    "governance:project-quality": (QC, Action.VIEW),
+    "governance:check-create": (QC, Action.CREATE),
+    "governance:check-detail": (QC, Action.VIEW),
+    "governance:check-edit": (QC, Action.CHANGE),
+    "governance:check-result": (QC, Action.CHANGE),
+    "governance:check-delete": (QC, Action.DELETE),
     # the program cockpit's Monte Carlo forecast (reads the program schedule, stores the result)
     "governance:program-forecast": (Resource.SCHEDULE, Action.VIEW),
     # API operations
@@ -87,4 +93,10 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:create_stakeholder": (STK, Action.CREATE),
     "api:update_stakeholder": (STK, Action.CHANGE),
     "api:delete_stakeholder": (STK, Action.DELETE),
+    "api:list_quality_checks": (QC, Action.VIEW),
+    "api:get_quality_check": (QC, Action.VIEW),
+    "api:create_quality_check": (QC, Action.CREATE),
+    "api:update_quality_check": (QC, Action.CHANGE),
+    "api:record_quality_result": (QC, Action.CHANGE),
+    "api:delete_quality_check": (QC, Action.DELETE),
 }

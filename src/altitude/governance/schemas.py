@@ -16,7 +16,12 @@ from altitude.governance.models import (
     RiskStatus,
     Severity,
 )
-from altitude.governance.register_models import Engagement, LessonCategory, LessonEffect
+from altitude.governance.register_models import (
+    CheckResult,
+    Engagement,
+    LessonCategory,
+    LessonEffect,
+)
 
 VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
 
@@ -328,6 +333,44 @@ class StakeholderOut(Schema):
     frequency: str
     communication_owner_id: int | None
     notes: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class QualityCheckIn(Schema):
+    project_id: int
+    task_id: int = Field(description="A task of the project: the deliverable checked.")
+    criterion: str = Field(min_length=1, max_length=300)
+    method: str = Field("", max_length=200)
+    planned_date: date | None = None
+
+
+class QualityCheckPatch(Schema):
+    task_id: int | None = None
+    criterion: str | None = Field(None, min_length=1, max_length=300)
+    method: str | None = Field(None, max_length=200)
+    planned_date: date | None = None
+    version: int | None = VERSION
+
+
+class ResultIn(Schema):
+    result: CheckResult
+    notes: str = Field("", max_length=4000, description="Findings; required when waived.")
+    version: int | None = VERSION
+
+
+class QualityCheckOut(Schema):
+    id: int
+    project_id: int
+    task_id: int
+    criterion: str
+    method: str
+    planned_date: date | None
+    result: CheckResult
+    notes: str
+    checked_by_id: int | None
+    checked_at: datetime | None
     version: int
     created_at: datetime
     updated_at: datetime

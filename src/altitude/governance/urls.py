@@ -7,6 +7,7 @@ from altitude.governance import (
     decision_views,
     forecast_views,
     lesson_views,
+    quality_views,
     stakeholder_views,
     views,
 )
@@ -51,5 +52,11 @@ urlpatterns = [
     path("stakeholders/<int:stakeholder_id>/", stakeholder_views.stakeholder_detail, name="stakeholder-detail"),
     path("stakeholders/<int:stakeholder_id>/edit/", stakeholder_views.stakeholder_edit, name="stakeholder-edit"),
     path("stakeholders/<int:stakeholder_id>/delete/", stakeholder_views.stakeholder_delete, name="stakeholder-delete"),
+    path("projects/<int:project_id>/quality/", quality_views.project_quality, name="project-quality"),
+    path("projects/<int:project_id>/quality/new/", quality_views.check_create, name="check-create"),
+    path("quality-checks/<int:check_id>/", quality_views.check_detail, name="check-detail"),
+    path("quality-checks/<int:check_id>/edit/", quality_views.check_edit, name="check-edit"),
+    path("quality-checks/<int:check_id>/result/", quality_views.check_result, name="check-result"),
+    path("quality-checks/<int:check_id>/delete/", quality_views.check_delete, name="check-delete"),
     path("programs/<int:program_id>/forecast/", forecast_views.program_forecast, name="program-forecast"),
 ]

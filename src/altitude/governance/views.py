@@ -161,7 +161,12 @@ def _form_page(register: Register, request: HttpRequest, scope: Project | Progra
     else:
         key = {"project": scope} if isinstance(scope, Project) else {"program": scope}
         extra["risks"] = Risk.objects.filter(**key).order_by("code")
-    initial = register.form.initial_from(entry) if entry is not None else {}  # type: ignore[attr-defined]
+    if entry is not None:
+        initial = register.form.initial_from(entry)  # type: ignore[attr-defined]
+    else:  # prefilled from a link, e.g. "Log an issue" on a failed quality check
+        initial = {k: request.GET[k][:2000] for k in ("title", "description") if request.GET.get(k)}
+        if request.GET.get("severity") in Severity.values:
+            initial["severity"] = request.GET["severity"]
     form = register.form(request.POST or None, initial=initial, **extra)
     status = 200
     if request.method == "POST" and form.is_valid():
