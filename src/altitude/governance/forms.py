@@ -277,7 +277,7 @@ class StakeholderForm(forms.Form):
 
 class QualityCheckForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    task = forms.ModelChoiceField(queryset=Task.objects.none(), label="Task / deliverable",  # type: ignore[var-annotated]
+    task = forms.ModelChoiceField(queryset=Task.objects.none(), label="Task / deliverable",
                                   empty_label="— choose the task —")
     criterion = forms.CharField(max_length=300, help_text="What must be true, e.g. “checkout answers in under 2 s”.")
     method = forms.CharField(max_length=200, required=False, help_text="Review, test, inspection, demo …")
