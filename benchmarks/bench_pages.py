@@ -15,44 +15,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
 import time
 import warnings
-from collections import Counter, deque
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, urldefrag, urljoin, urlparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.web.page_crawl import Visit
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 300.0
 ROLES = ("portfolio", "program", "project", "member", "executive", "admin")
-SKIPPED_PREFIXES = ("/admin/", "/api/", "/static/", "/accounts/logout", "/media/")
-
-
-@dataclass(frozen=True)
-class PageTime:
-    role: str
-    path: str
-    median_ms: float
-    worst_ms: float
-    queries: int
-    status: int
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
 
 
 def _setup(tmp: Path) -> None:
@@ -73,68 +49,6 @@ def _setup(tmp: Path) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     call_command("migrate", verbosity=0)
-
-
-def _own_paths(base: str, html: str) -> list[str]:
-    parser = _Links()
-    parser.feed(html)
-    paths = []
-    for href in parser.hrefs:
-        url = urlparse(urldefrag(urljoin(base, href))[0])
-        if url.scheme not in ("", "http") or url.netloc not in ("", "testserver"):
-            continue
-        path = url.path + (f"?{url.query}" if url.query else "")
-        if path.startswith(SKIPPED_PREFIXES):
-            continue
-        paths.append(path)
-    return paths
-
-
-def page_shape(path: str) -> str:
-    """The kind of page a path is: ids become '#', only the names of the query parameters count.
-
-    Month and week navigation links lead on without end; a few of each kind are enough.
-    """
-    url = urlparse(path)
-    names = sorted({name for name, _ in parse_qsl(url.query, keep_blank_values=True)})
-    return re.sub(r"\d+", "#", url.path) + "?" + ",".join(names)
-
-
-def measure_role(role: str, repeat: int, max_pages: int, per_shape: int) -> list[PageTime]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from altitude.accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=role))
-    seen, queue = {"/"}, deque(["/"])
-    results: list[PageTime] = []
-    shapes: Counter[str] = Counter()
-    while queue and len(results) < max_pages:
-        path = queue.popleft()
-        times = []
-        for _ in range(repeat):
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(path, follow=False)
-                times.append((time.perf_counter() - started) * 1000)
-        results.append(PageTime(role, path, statistics.median(times), max(times),
-                                len(queries.captured_queries), response.status_code))
-        if response.status_code in (301, 302):
-            targets = [response["Location"]]
-        elif response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            targets = _own_paths(path, response.content.decode())
-        else:
-            targets = []
-        for target in targets:
-            if target not in seen and shapes[page_shape(target)] < per_shape:
-                seen.add(target)
-                shapes[page_shape(target)] += 1
-                queue.append(target)
-    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,11 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_pages: database {connection.vendor}, demo loaded in "
               f"{time.perf_counter() - started:.1f} s, load average {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} cores; {args.repeat} visits per page")
-        everything: list[PageTime] = []
+        from django.test import Client
+        from tests.web.page_crawl import crawl
+
+        from altitude.accounts.models import User
+
+        everything: list[tuple[str, Visit]] = []
         for role in args.roles.split(","):
             role_started = time.perf_counter()
-            pages = measure_role(role.strip(), args.repeat, args.max_pages, args.per_shape)
-            everything += pages
+            client = Client()
+            client.force_login(User.objects.get(username=role.strip()))
+            pages = crawl(client, repeat=args.repeat, per_shape=args.per_shape, max_pages=args.max_pages)
+            everything += [(role, p) for p in pages]
             failed = [p for p in pages if p.status >= 400]
             print(f"  {role}: {len(pages)} pages in {time.perf_counter() - role_started:.1f} s; "
                   f"median of medians {statistics.median(p.median_ms for p in pages):.0f} ms; "
@@ -175,15 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             for page in failed:
                 print(f"    {page.status} {page.path}")
 
-    slowest = sorted(everything, key=lambda p: p.median_ms, reverse=True)[: args.top]
+    slowest = sorted(everything, key=lambda rp: rp[1].median_ms, reverse=True)[: args.top]
     print(f"slowest {len(slowest)} (median / worst of {args.repeat}, queries):")
-    for page in slowest:
+    for role, page in slowest:
         print(f"  {page.median_ms:7.1f} ms / {page.worst_ms:7.1f} ms  {page.queries:4d} q  "
-              f"{page.role:9s} {page.path}")
-    worst = max(everything, key=lambda p: p.median_ms)
+              f"{role:9s} {page.path}")
+    role, worst = max(everything, key=lambda rp: rp[1].median_ms)
     verdict = "PASS" if worst.median_ms < TARGET_MS else "FAIL"
-    print(f"{len(everything)} page views measured; slowest median {worst.median_ms:.0f} ms "
-          f"({worst.role} {worst.path}) (target < {TARGET_MS:.0f} ms): {verdict}")
+    print(f"{len(everything)} pages measured; slowest median {worst.median_ms:.0f} ms "
+          f"({role} {worst.path}) (target < {TARGET_MS:.0f} ms): {verdict}")
     return 0 if verdict == "PASS" else 1
 
 
