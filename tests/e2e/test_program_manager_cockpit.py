@@ -41,7 +41,7 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     assert page.get_by_role("heading", name="Roadmap").is_visible()
     forecast = page.locator("#forecast table").first.inner_text()
     assert "Program finish" in forecast and "DCX-01 finish" in forecast
-    escalations = page.locator("ul.escalations").inner_text()
+    escalations = page.locator("section[aria-labelledby=escalated] ul.escalations").first.inner_text()
     assert f"DCX-01 R-001: {ESCALATED}" in escalations
     page.screenshot(path=str(screenshot_dir / "program-cockpit.png"), full_page=True)
     page.set_viewport_size({"width": 768, "height": 1000})  # tablet: nothing wider than the window

@@ -31,7 +31,7 @@ def test_program_manager_goes_from_program_to_project(browser: Any, live_server:
     watch = PageWatch(page, live_server.url)
     _sign_in(page, live_server.url, "program")
     assert page.get_by_role("heading", level=1).inner_text() == "Digital Customer Experience"
-    rows = page.locator("table.grid tbody tr").all_inner_texts()
+    rows = page.locator("section[aria-labelledby=projects] table.grid tbody tr").all_inner_texts()
     assert [r.split()[0] for r in rows] == ["DCX-01", "DCX-02", "DCX-03"]
     page.screenshot(path=str(screenshot_dir / "program.png"), full_page=True)
     page.get_by_role("link", name="DCX-01 New e-commerce platform").click()
