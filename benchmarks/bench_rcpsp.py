@@ -11,7 +11,7 @@ with no over-allocation (checked here independently of the engine).
 
 By default j60/j120 run every 10th instance (a sample; ``--full`` runs all 1,080, 90
 minutes). One instance at a time on two cores (``--workers 2``: the genetic algorithm on one,
-CP-SAT on the other). Timings are wall-clock (model building included) and depend on the
+CP-SAT on the other; from 100 tasks, j120, CP-SAT on the whole model then on time windows). Timings are wall-clock (model building included) and depend on the
 load of the machine, which the header prints.
 """
 

@@ -24,10 +24,12 @@ from altitude.engine.leveling import (
     level,
 )
 from altitude.engine.leveling.exact import energy_bound
-from altitude.engine.leveling.ga import Arrays, applicable, evolve_schedule
+from altitude.engine.leveling.ga import Arrays, Incumbent, applicable, evolve_schedule
 from altitude.engine.leveling.heuristic import solve_heuristic
+from altitude.engine.leveling.lns import improve_windows
 from altitude.engine.leveling.model import PriorityRule
 from altitude.engine.leveling.network import compile_problem
+from altitude.engine.leveling.solve import WINDOW_TASKS
 
 
 def random_problem(seed: int, n: int = 14) -> LevelingProblem:
@@ -88,11 +90,15 @@ def test_decode_and_justify_give_valid_schedules_never_longer(seed: int) -> None
     rng = np.random.default_rng(seed)
     start = np.zeros(net.size, dtype=np.int64)
     a = arrays
-    length = kernel.decode(rng.random(net.size), a.dur, a.dem, a.cap, a.rel, *a.fwd, a.free, start)
+    length = kernel.decode(
+        rng.random(net.size), a.dur, a.dem, a.cap, a.rel, *a.fwd, a.free, start, a.work
+    )
     ids = [t.id for t in problem.activities]
     assert violations(problem, dict(zip(ids, start.tolist(), strict=True))) == []
     assert length == max(int(s) + d for s, d in zip(start, net.duration, strict=True))
-    justified = kernel.justify(start, length, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
+    justified = kernel.justify(
+        start, length, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free, a.work, a.fwork
+    )
     assert justified <= length
     assert violations(problem, dict(zip(ids, start.tolist(), strict=True))) == []
     assert justified == max(int(s) + d for s, d in zip(start, net.duration, strict=True))
@@ -203,3 +209,54 @@ def test_exact_mode_side_by_side_is_valid_and_no_worse_than_the_heuristic(
     assert exact.bound <= exact.makespan
     if exact.status is LevelingStatus.OPTIMAL:
         assert exact.bound == exact.makespan
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_window_search_keeps_schedules_valid_and_never_longer(seed: int) -> None:
+    problem = random_problem(300 + seed, n=40)
+    net = compile_problem(problem)
+    first, _ = solve_heuristic(
+        net,
+        problem.resources,
+        rule=PriorityRule.SHORTEST_DURATION,
+        time_limit=0.0,
+        seed=0,
+        lower_bound=0,
+    )
+    shared = Incumbent()
+    shared.offer(first.makespan, np.array(first.start, dtype=np.int64))
+    steps = improve_windows(
+        net, problem.resources, shared=shared, time_limit=0.3, seed=seed, lower_bound=0
+    )
+    assert steps >= 1
+    length, start = shared.best()
+    assert start is not None
+    ids = [t.id for t in problem.activities]
+    assert violations(problem, dict(zip(ids, start.tolist(), strict=True))) == []
+    assert length == max(int(s) + d for s, d in zip(start, net.duration, strict=True))
+    assert length <= first.makespan
+
+
+def test_window_search_shortens_a_poor_schedule() -> None:
+    # Crew of 2; eight independent 2-period tasks needing 1 crew each, started one after
+    # the other (makespan 16): any window of the chain can run two side by side.
+    problem = LevelingProblem(
+        tuple(Activity(f"T{i}", 2, {"crew": 1}) for i in range(8)), (Resource("crew", 2),)
+    )
+    net = compile_problem(problem)
+    shared = Incumbent()
+    shared.offer(16, np.arange(0, 16, 2, dtype=np.int64))
+    improve_windows(net, problem.resources, shared=shared, time_limit=1.0, seed=0, lower_bound=8)
+    assert shared.best()[0] < 16
+
+
+def test_exact_mode_on_a_large_network_with_the_window_search_is_valid() -> None:
+    problem = random_problem(400, n=WINDOW_TASKS)
+    net = compile_problem(problem)
+    assert applicable(net, problem.resources)
+    heuristic = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.05))
+    result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=1.0, workers=2))
+    start = {t.id: t.start for t in result.tasks}
+    assert violations(problem, start) == []
+    assert result.makespan <= heuristic.makespan
+    assert result.status in (LevelingStatus.OPTIMAL, LevelingStatus.FEASIBLE)

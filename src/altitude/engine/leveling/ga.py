@@ -13,6 +13,7 @@ search reorders across them) and every demand within its capacity.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -77,7 +78,10 @@ class Arrays:
         self.bwd = _csr(mirrored, mirrored_succs)
         lags = sum(abs(delta) for row in preds for _, delta in row)
         horizon = max(net.release, default=0) + sum(d) + lags + 1
-        self.free = np.zeros((len(resources), horizon), dtype=np.int64)
+        self.free = np.empty((horizon, len(resources)), dtype=np.int64)
+        self.free[:] = self.cap
+        self.work = np.zeros((5, n), dtype=np.int64)
+        self.fwork = np.zeros(n, dtype=np.float64)
 
 
 def _initial_lists(net: Network, seeds: Sequence[Schedule], rng: random.Random) -> list[list[int]]:
@@ -95,6 +99,26 @@ def _initial_lists(net: Network, seeds: Sequence[Schedule], rng: random.Random) 
     return lists[:POPULATION]
 
 
+class Incumbent:
+    """The best schedule of several islands (threads), shared: an island that converges
+    restarts around the best of all of them, not its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.length = 1 << 60
+        self.start: kernel.IntArray | None = None
+
+    def offer(self, length: int, start: kernel.IntArray) -> None:
+        with self._lock:
+            if length < self.length:
+                self.length = length
+                self.start = start.copy()
+
+    def best(self) -> tuple[int, kernel.IntArray | None]:
+        with self._lock:
+            return self.length, self.start
+
+
 def evolve_schedule(
     net: Network,
     resources: Sequence[Resource],
@@ -104,11 +128,13 @@ def evolve_schedule(
     seed: int,
     lower_bound: int,
     should_stop: Callable[[], bool] = lambda: False,
+    shared: Incumbent | None = None,
 ) -> tuple[Schedule, int]:
     """Best schedule found within ``time_limit`` and the number of schedules evaluated.
 
     The initial population is always evaluated, whatever the budget; ``should_stop`` is
-    asked after every generation (another solver may have finished).
+    asked after every generation (another solver may have finished). Islands running in
+    other threads pass the same ``shared`` incumbent (each stops once any meets the bound).
     """
     deadline = time.perf_counter() + time_limit
     arrays = Arrays(net, resources)
@@ -123,7 +149,14 @@ def evolve_schedule(
     best_length = int(lengths.min())
     best_start = starts[int(lengths.argmin())].copy()
     stale = 0
-    while best_length > lower_bound and time.perf_counter() < deadline and not should_stop():
+    if shared is not None:
+        shared.offer(best_length, best_start)
+    while (
+        best_length > lower_bound
+        and time.perf_counter() < deadline
+        and not should_stop()
+        and (shared is None or shared.length > lower_bound)
+    ):
         kernel.evolve(
             pop, starts, lengths, MUTATION, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free
         )
@@ -133,9 +166,29 @@ def evolve_schedule(
             best_length = int(lengths.min())
             best_start = starts[int(lengths.argmin())].copy()
             stale = 0
+            if shared is not None:
+                shared.offer(best_length, best_start)
+        elif shared is not None and shared.length < best_length:
+            # Another search (island, time windows) found a shorter schedule: it replaces
+            # this population's worst member at once.
+            length, other = shared.best()
+            if other is not None and length < best_length:
+                worst = int(lengths.argmax())
+                n = net.size
+                pop[worst] = np.argsort(other * (n + 1) + np.arange(n), kind="stable")
+                starts[worst] = other
+                lengths[worst] = length
+                best_length, best_start = length, other.copy()
+                stale = 0
         elif stale >= STALL_GENERATIONS:
-            # Converged: start a fresh population around the best schedule so far.
-            incumbent = _schedule(net, best_start)
+            # Converged: start a fresh population around the best schedule so far (of
+            # every island).
+            around = best_start
+            if shared is not None:
+                length, other = shared.best()
+                if other is not None and length < best_length:
+                    best_length, best_start, around = length, other.copy(), other
+            incumbent = _schedule(net, around)
             pop = np.array(_initial_lists(net, (incumbent,), rng), dtype=np.int64)
             kernel.evaluate(pop, starts, lengths, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
             evaluated += len(pop)

@@ -17,8 +17,9 @@ without it), so a few seconds buy tens of thousands of schedules:
 
 All arrays are int64; links are start-to-start distances ``start[j] >= start[i] + delta``
 in compressed rows (``p_start[j]:p_start[j + 1]`` indexes the predecessors of ``j``).
-Capacities are constant and tasks unsplit (the caller checks); ``free`` is a scratch array
-``[resources, horizon]``.
+Capacities are constant and tasks unsplit (the caller checks); ``free`` is
+``[horizon, resources]``, every entry at its resource's capacity between calls (each decode
+resets only the periods it used).
 """
 
 from __future__ import annotations
@@ -54,6 +55,42 @@ def seed_random(seed: int) -> None:
 
 
 @_jit
+def _sift_down(heap: IntArray, size: int, pos: int, prio: FloatArray) -> None:
+    item = heap[pos]
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        other = child + 1
+        if other < size:
+            a = heap[other]
+            b = heap[child]
+            if prio[a] < prio[b] or (prio[a] == prio[b] and a < b):
+                child = other
+        c = heap[child]
+        if prio[c] < prio[item] or (prio[c] == prio[item] and c < item):
+            heap[pos] = c
+            pos = child
+        else:
+            break
+    heap[pos] = item
+
+
+@_jit
+def _sift_up(heap: IntArray, pos: int, prio: FloatArray) -> None:
+    item = heap[pos]
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        p = heap[parent]
+        if prio[item] < prio[p] or (prio[item] == prio[p] and item < p):
+            heap[pos] = p
+            pos = parent
+        else:
+            break
+    heap[pos] = item
+
+
+@_jit
 def decode(
     prio: FloatArray,
     dur: IntArray,
@@ -67,32 +104,35 @@ def decode(
     s_idx: IntArray,
     free: IntArray,
     start: IntArray,
+    work: IntArray,
 ) -> int:
-    """Serial SGS; writes ``start`` and returns the makespan (-1 if the horizon is short)."""
+    """Serial SGS; writes ``start`` and returns the makespan (-1 if the horizon is short).
+
+    ``free[t, r]`` holds every resource's capacity on entry and again on return (only the
+    periods used are reset, not the whole horizon); ``work`` is ``[2, tasks]`` scratch (no
+    allocation per call). Eligible tasks wait in a binary heap keyed on (priority, index).
+    """
     n = dur.shape[0]
     n_res = cap.shape[0]
-    horizon = free.shape[1]
-    for r in range(n_res):
-        free[r, :] = cap[r]
-    waiting = np.empty(n, dtype=np.int64)
-    eligible = np.empty(n, dtype=np.int64)
+    horizon = free.shape[0]
+    waiting = work[0]
+    heap = work[1]
     count = 0
     for j in range(n):
         waiting[j] = p_start[j + 1] - p_start[j]
         if waiting[j] == 0:
-            eligible[count] = j
+            heap[count] = j
             count += 1
+    for pos in range(count // 2 - 1, -1, -1):
+        _sift_down(heap, count, pos, prio)
     makespan = 0
+    short = False
     for _ in range(n):
-        pick = 0
-        for e in range(1, count):
-            a = eligible[e]
-            b = eligible[pick]
-            if prio[a] < prio[b] or (prio[a] == prio[b] and a < b):
-                pick = e
-        j = eligible[pick]
+        j = heap[0]
         count -= 1
-        eligible[pick] = eligible[count]
+        if count > 0:
+            heap[0] = heap[count]
+            _sift_down(heap, count, 0, prio)
         t = rel[j]
         for e in range(p_start[j], p_start[j + 1]):
             bound = start[p_idx[e]] + p_delta[e]
@@ -103,19 +143,22 @@ def decode(
             placed = False
             while not placed:
                 if t + d > horizon:
-                    return -1
+                    short = True
+                    break
                 placed = True
                 for p in range(t + d - 1, t - 1, -1):
                     for r in range(n_res):
-                        if dem[j, r] > free[r, p]:
+                        if dem[j, r] > free[p, r]:
                             placed = False
                             break
                     if not placed:
                         t = p + 1
                         break
+            if short:
+                break
             for p in range(t, t + d):
                 for r in range(n_res):
-                    free[r, p] -= dem[j, r]
+                    free[p, r] -= dem[j, r]
         start[j] = t
         if t + d > makespan:
             makespan = t + d
@@ -123,8 +166,14 @@ def decode(
             k = s_idx[e]
             waiting[k] -= 1
             if waiting[k] == 0:
-                eligible[count] = k
+                heap[count] = k
                 count += 1
+                _sift_up(heap, count - 1, prio)
+    for p in range(min(makespan, horizon)):
+        for r in range(n_res):
+            free[p, r] = cap[r]
+    if short:
+        return -1
     return makespan
 
 
@@ -139,18 +188,23 @@ def justify(
     fwd: tuple[IntArray, IntArray, IntArray, IntArray, IntArray],
     bwd: tuple[IntArray, IntArray, IntArray, IntArray, IntArray],
     free: IntArray,
+    work: IntArray,
+    fwork: FloatArray,
 ) -> int:
-    """Double justification of ``start`` in place, repeated while it shortens the schedule."""
+    """Double justification of ``start`` in place, repeated while it shortens the schedule.
+
+    ``work`` is ``[5, tasks]`` int scratch (row 4 all zero), ``fwork`` ``[tasks]`` float
+    scratch."""
     n = dur.shape[0]
-    prio = np.empty(n, dtype=np.float64)
-    mirrored = np.empty(n, dtype=np.int64)
-    candidate = np.empty(n, dtype=np.int64)
-    zero = np.zeros(n, dtype=np.int64)
+    prio = fwork
+    mirrored = work[2]
+    candidate = work[3]
+    zero = work[4]
     for _ in range(8):
         for i in range(n):
             prio[i] = -float(start[i] + dur[i])
         length = decode(
-            prio, dur, dem, cap, zero, bwd[0], bwd[1], bwd[2], bwd[3], bwd[4], free, mirrored
+            prio, dur, dem, cap, zero, bwd[0], bwd[1], bwd[2], bwd[3], bwd[4], free, mirrored, work
         )
         if length < 0:
             return makespan
@@ -164,7 +218,7 @@ def justify(
         for i in range(n):
             prio[i] = float(candidate[i])
         length = decode(
-            prio, dur, dem, cap, rel, fwd[0], fwd[1], fwd[2], fwd[3], fwd[4], free, candidate
+            prio, dur, dem, cap, rel, fwd[0], fwd[1], fwd[2], fwd[3], fwd[4], free, candidate, work
         )
         if length < 0 or length >= makespan:
             if length == makespan:
@@ -192,16 +246,18 @@ def evaluate(
     order of its justified starts."""
     n = dur.shape[0]
     prio = np.empty(n, dtype=np.float64)
+    key = np.empty(n, dtype=np.float64)
+    work = np.zeros((5, n), dtype=np.int64)
+    fwork = np.empty(n, dtype=np.float64)
     for row in range(lists.shape[0]):
         for k in range(n):
             prio[lists[row, k]] = float(k)
         start = starts[row]
         length = decode(
-            prio, dur, dem, cap, rel, fwd[0], fwd[1], fwd[2], fwd[3], fwd[4], free, start
+            prio, dur, dem, cap, rel, fwd[0], fwd[1], fwd[2], fwd[3], fwd[4], free, start, work
         )
         if length >= 0:
-            length = justify(start, length, dur, dem, cap, rel, fwd, bwd, free)
-            key = np.empty(n, dtype=np.float64)
+            length = justify(start, length, dur, dem, cap, rel, fwd, bwd, free, work, fwork)
             for i in range(n):
                 key[i] = float(start[i]) + prio[i] / (n + 1.0)
             lists[row, :] = np.argsort(key)

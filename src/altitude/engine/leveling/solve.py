@@ -13,9 +13,10 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from altitude.engine.leveling import ga
+from altitude.engine.leveling import ga, lns
 from altitude.engine.leveling.exact import ExactOutcome, ExactResult, energy_bound, solve_exact
 from altitude.engine.leveling.explain import explain_delays, overallocations
 from altitude.engine.leveling.heuristic import solve_heuristic
@@ -34,6 +35,15 @@ HINT_CP = True
 with the horizon one period shorter, CP-SAT's INFEASIBLE would prove the GA optimal, but
 its LNS then has no feasible start: on the 19 hardest j30 instances, 14 optima instead of 15
 (noisy: two cores shared with other engineers)."""
+
+WINDOW_TASKS = 100
+"""From this many tasks, with two workers, the second core runs the time-window search
+(:mod:`lns`: CP-SAT on slices of the best schedule) instead of CP-SAT on the whole model,
+which with one worker rarely improves or proves a large instance in seconds."""
+
+WHOLE_MODEL_SHARE = 0.4
+"""With the time-window search: share of the second core's time CP-SAT first spends on the
+whole model."""
 
 GA_SHARE_ONE_CORE = 0.15
 """With one worker the GA and CP-SAT run in turn: the GA's share of the budget."""
@@ -117,7 +127,9 @@ def _portfolio(
     A short GA run gives CP-SAT its hint and horizon; then CP-SAT (``workers - 1`` workers)
     runs in a thread while the GA goes on in this one (both release the GIL), each stopping
     the other when it is done: CP-SAT when it proves optimality, the GA when it meets the
-    lower bound. With one worker they run one after the other instead. Returns the best
+    lower bound. From :data:`WINDOW_TASKS` tasks the second core runs the time-window search
+    instead of CP-SAT on the whole model; it and the GA share their best schedule
+    (:class:`ga.Incumbent`). With one worker they run one after the other. Returns the best
     schedule, the bound, whether it is proven optimal and the schedules the GA evaluated.
     """
     # 3 % of the budget stays for the result (delays, profiles) and for thread hand-over
@@ -144,6 +156,53 @@ def _portfolio(
             solver=solver,
         )
 
+    if options.workers >= 2 and net.size >= WINDOW_TASKS:
+        shared = ga.Incumbent()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            shared.offer(best.makespan, np.array(best.start, dtype=np.int64))
+
+            def second_core() -> ExactResult:
+                # CP-SAT on the whole model first: near the lower bound it often finds (and
+                # proves) the optimum; then time windows on the shared best schedule.
+                exact = run_exact((deadline - time.perf_counter()) * WHOLE_MODEL_SHARE, 1)
+                if exact.start is not None:
+                    shared.offer(
+                        _unsplit(net, exact.start).makespan, np.array(exact.start, dtype=np.int64)
+                    )
+                if exact.outcome is not ExactOutcome.OPTIMAL:
+                    lns.improve_windows(
+                        net,
+                        resources,
+                        shared=shared,
+                        time_limit=deadline - time.perf_counter(),
+                        seed=options.seed,
+                        lower_bound=max(bound, exact.bound),
+                    )
+                return exact
+
+            windows = pool.submit(second_core)
+            evolved, more = ga.evolve_schedule(
+                net,
+                resources,
+                seeds=(best,),
+                time_limit=deadline - time.perf_counter(),
+                seed=options.seed + 1,
+                lower_bound=bound,
+                should_stop=windows.done,
+                shared=shared,
+            )
+            if evolved.makespan <= bound:
+                solver.stop_search()
+            exact = windows.result()
+        bound = max(bound, exact.bound)
+        evaluated += more
+        if evolved.score < best.score:
+            best = evolved
+        length, start = shared.best()
+        if start is not None and length < best.makespan:
+            best = _unsplit(net, tuple(int(v) for v in start))
+        proven = exact.outcome is ExactOutcome.OPTIMAL or best.makespan <= bound
+        return best, bound, proven, evaluated
     if options.workers >= 2:
         with ThreadPoolExecutor(max_workers=1) as pool:
             future = pool.submit(run_exact, deadline - time.perf_counter(), options.workers - 1)
