@@ -45,9 +45,12 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     assert f"DCX-01 R-001: {ESCALATED}" in escalations
     page.screenshot(path=str(screenshot_dir / "program-cockpit.png"), full_page=True)
     page.set_viewport_size({"width": 768, "height": 1000})  # tablet: nothing wider than the window
-    # the charts redraw on the window's resize event, a frame or two later: wait for the layout
-    # to settle (a page that stays wider fails here with a timeout)
-    page.wait_for_function("document.documentElement.scrollWidth <= 768", timeout=5000)
+    # the charts redraw on the window's resize event, a frame or two later: give the layout up to
+    # 5 s to settle (polled from here: the page's CSP forbids the eval that wait_for_function uses)
+    for _ in range(50):
+        if page.evaluate("document.documentElement.scrollWidth") <= 768:
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     page.screenshot(path=str(screenshot_dir / "program-cockpit-tablet.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 1000})
