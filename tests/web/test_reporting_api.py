@@ -57,6 +57,28 @@ def test_conflicts_and_missing_versions(demo: Demo, plan: Plan, client_for: Call
     assert StatusReport.objects.get(pk=rid).summary == "ok"
 
 
+def test_discard_a_draft(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
+    pm, member = client_for("project"), client_for("member")
+    rid = _new(pm, demo)[1]["id"]
+    url = f"{URL}/{rid}"
+    assert call(member, "DELETE", url, **{"If-Match": '"1"'})[0] == 403
+    assert call(client_for("outsider"), "DELETE", url, **{"If-Match": '"1"'})[0] == 404
+    status, body = call(pm, "DELETE", url)
+    assert (status, body["field"]) == (428, "version")
+    assert call(pm, "PATCH", url, {"summary": "edited", "version": 1})[0] == 200
+    status, body = call(pm, "DELETE", url, **{"If-Match": '"1"'})  # someone saved since
+    assert (status, body["field"]) == (409, "version")
+    assert StatusReport.objects.filter(pk=rid).exists()
+    assert call(pm, "DELETE", f"{url}?version=2") == (204, None)
+    assert not StatusReport.objects.filter(pk=rid).exists()
+    assert call(pm, "GET", url)[0] == 404
+    sent = _new(pm, demo)[1]
+    call(pm, "POST", f"{URL}/{sent['id']}/submit", {"version": 1})
+    status, body = call(pm, "DELETE", f"{URL}/{sent['id']}", **{"If-Match": '"2"'})
+    assert (status, body["field"]) == (409, "status")  # a submitted report stays on record
+    assert StatusReport.objects.filter(pk=sent["id"]).exists()
+
+
 @pytest.mark.parametrize(("fields", "field"), [
     ({"scope_rating": "green"}, "scope_comment"),
     ({"period_start": "2026-12-04", "period_end": "2026-11-01"}, "period_end"),

@@ -128,3 +128,34 @@ def test_lessons_learned_are_listed_once_governance_has_them(demo: Demo, client_
     assert f'href="/lessons/{lesson.pk}/"' in html and "Record a lesson" in html
     viewer = client_for("executive").get(url).content.decode()
     assert "Book the payment certification early" in viewer and "Record a lesson" not in viewer
+
+
+def test_closure_api(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
+    from tests.web.planning import call
+
+    url = f"/api/v1/projects/{demo.dcx01.pk}/closure"
+    pm, member = client_for("project"), client_for("member")
+    status, state = call(member, "GET", url)
+    assert status == 200 and state["closable"] and state["passed"] is False and state["closure"] is None
+    assert {i["key"]: i["passed"] for i in state["checklist"]}["tasks"] is False
+    assert call(client_for("outsider"), "GET", url)[0] == 404
+    assert call(member, "POST", url, {**REPORT, "version": demo.dcx01.version})[0] == 403
+    status, body = call(pm, "POST", url, {**REPORT, "version": demo.dcx01.version})
+    assert (status, body["field"]) == (422, "override_reason") and "not done" in body["detail"]
+    status, body = call(pm, "POST", url, {**REPORT, "override_reason": "Handed over."})
+    assert (status, body["field"]) == (428, "version")
+    status, body = call(pm, "POST", url, {**REPORT, "objectives_met": "maybe", "version": demo.dcx01.version})
+    assert status == 422 and "objectives_met" in str(body)
+    status, body = call(pm, "POST", url, {**REPORT, "override_reason": "Handed over."},
+                        **{"If-Match": f'"{demo.dcx01.version + 5}"'})
+    assert (status, body["field"]) == (409, "version")
+    assert _stage(demo) == Stage.EXECUTING and not ProjectClosure.objects.exists()
+    status, record = call(pm, "POST", url, {**REPORT, "override_reason": "Handed over.",
+                                             "version": demo.dcx01.version})
+    assert status == 201 and record["override_reason"] == "Handed over." and record["closed_by_id"] == demo.user("project").pk
+    assert _stage(demo) == Stage.CLOSED
+    status, state = call(member, "GET", url)
+    assert (state["stage"], state["closable"], state["passed"], state["checklist"]) == ("closed", False, None, [])
+    assert state["closure"]["outcome_summary"] == "The new shop is live."
+    status, body = call(pm, "POST", url, {**REPORT, "override_reason": "again", "version": demo.dcx01.version + 1})
+    assert (status, body["field"]) == (409, "stage")

@@ -89,6 +89,27 @@ def test_detail_submit_and_read_only(demo: Demo, plan: Plan, client_for: Callabl
     assert again.status_code == 409
 
 
+def test_discard_a_draft_from_its_page(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
+    report = services.create_report(demo.user("project"), {"project_id": demo.dcx01.pk, "summary": "Fine."})
+    pm, member = client_for("project"), client_for("member")
+    url = f"/reports/{report.pk}/"
+    assert "Discard the draft" in pm.get(url).content.decode()
+    assert "Discard the draft" not in member.get(url).content.decode()
+    assert member.post(url + "delete/", {"version": 1}).status_code == 403
+    assert pm.get(url + "delete/").status_code == 405  # never on a GET
+    stale = pm.post(url + "delete/", {"version": 7}, follow=True)
+    assert "changed by someone else" in stale.content.decode() and StatusReport.objects.filter(pk=report.pk).exists()
+    gone = pm.post(url + "delete/", {"version": 1})
+    assert gone["Location"] == f"/projects/{demo.dcx01.pk}/reports/"
+    assert not StatusReport.objects.filter(pk=report.pk).exists()
+    assert "discarded" in pm.get(gone["Location"]).content.decode()
+    sent = services.create_report(demo.user("project"), {"project_id": demo.dcx01.pk, "summary": "Fine."})
+    services.submit_report(demo.user("project"), sent.pk, 1)
+    assert "Discard the draft" not in pm.get(f"/reports/{sent.pk}/").content.decode()
+    kept = pm.post(f"/reports/{sent.pk}/delete/", {"version": 2}, follow=True)
+    assert "read-only" in kept.content.decode() and StatusReport.objects.filter(pk=sent.pk).exists()
+
+
 def test_cockpit_shows_latest_reports_and_overdue(demo: Demo, plan: Plan, client_for: Callable[[str], Client]) -> None:
     cockpit = f"/programs/{demo.dcx.pk}/"
     html = client_for("program").get(cockpit).content.decode()

@@ -1,13 +1,21 @@
-"""``/api/v1/status-reports``: parse, call one service, return."""
+"""``/api/v1/status-reports`` and ``/api/v1/projects/{id}/closure``: parse, call one service, return."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.reporting import services
-from altitude.reporting.models import ReportStatus, StatusReport
-from altitude.reporting.schemas import StatusReportIn, StatusReportOut, StatusReportPatch, SubmitIn
+from altitude.reporting import closure, services
+from altitude.reporting.models import ProjectClosure, ReportStatus, StatusReport
+from altitude.reporting.schemas import (
+    ClosureIn,
+    ClosureOut,
+    ClosureRecordOut,
+    StatusReportIn,
+    StatusReportOut,
+    StatusReportPatch,
+    SubmitIn,
+)
 
 router = Router(tags=["status reports"])
 
@@ -40,6 +48,26 @@ def update_status_report(request: HttpRequest, report_id: int, payload: StatusRe
     return services.update_report(request.user, report_id, version, changes)
 
 
+@router.delete("/status-reports/{report_id}", response={204: None})
+def delete_status_report(request: HttpRequest, report_id: int, version: int | None = None) -> HttpResponse:
+    """Discard a draft: If-Match (or ``?version=``) names the version the client saw."""
+    services.delete_report(request.user, report_id, expected_version(request, version))
+    return HttpResponse(status=204)
+
+
 @router.post("/status-reports/{report_id}/submit", response=StatusReportOut)
 def submit_status_report(request: HttpRequest, report_id: int, payload: SubmitIn) -> StatusReport:
     return services.submit_report(request.user, report_id, expected_version(request, payload.version))
+
+
+@router.get("/projects/{project_id}/closure", response=ClosureOut, tags=["project closure"])
+def get_project_closure(request: HttpRequest, project_id: int) -> dict[str, object]:
+    return closure.closure_state(request.user, project_id)
+
+
+@router.post("/projects/{project_id}/closure", response={201: ClosureRecordOut}, tags=["project closure"])
+def close_project(request: HttpRequest, project_id: int, payload: ClosureIn) -> ProjectClosure:
+    """Close the project (stage -> closed) with its closure report, in one transaction."""
+    fields = payload.dict(exclude={"version", "override_reason"})
+    version = expected_version(request, payload.version)
+    return closure.close_project(request.user, project_id, version, fields, payload.override_reason)

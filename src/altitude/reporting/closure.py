@@ -173,3 +173,15 @@ def close_project(user: AnyUser, project_id: int, project_version: int | None, f
             text += f" Closed although the checklist did not pass: {closure.override_reason}"
         notify(oversight(project), text, reverse("reporting:project-closure", args=[project.pk]), actor=user)
     return closure
+
+
+def closure_state(user: AnyUser, project_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    """What the closure tab shows, for the API: the record once closed, else the live checklist."""
+    project = delivery.get_project(user, project_id)
+    authorize(user, Resource.CLOSURE, Action.VIEW, project, label="project closure")
+    record = get_closure(project)
+    closable = record is None and project.stage in CLOSABLE
+    checks = checklist(project, today) if closable else None
+    return {"project_id": project.pk, "stage": project.stage, "closable": closable,
+            "passed": checks.passed if checks else None, "checklist": checks.as_json() if checks else [],
+            "closure": record}

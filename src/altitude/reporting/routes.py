@@ -13,6 +13,7 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "reporting:report-detail": (SR, Action.VIEW),
     "reporting:report-edit": (SR, Action.CHANGE),
     "reporting:report-submit": (SR, Action.SUBMIT),
+    "reporting:report-delete": (SR, Action.DELETE),
     "reporting:project-closure": (CL, Action.VIEW),
     "reporting:project-close": (CL, Action.CREATE),
     # API operations
@@ -21,4 +22,7 @@ ROUTES: dict[str, tuple[Resource, Action] | str] = {
     "api:create_status_report": (SR, Action.CREATE),
     "api:update_status_report": (SR, Action.CHANGE),
     "api:submit_status_report": (SR, Action.SUBMIT),
+    "api:delete_status_report": (SR, Action.DELETE),
+    "api:get_project_closure": (CL, Action.VIEW),
+    "api:close_project": (CL, Action.CREATE),
 }

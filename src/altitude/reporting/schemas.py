@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from altitude.reporting.models import RAG, ReportStatus
+from altitude.reporting.models import RAG, ObjectivesMet, ReportStatus
 
 VERSION = Field(None, ge=1, description="The version you edited (or send If-Match).")
 TEXT = Field(None, max_length=20000)
@@ -77,3 +77,41 @@ class StatusReportOut(Schema):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class ClosureIn(Schema):
+    version: int | None = Field(None, ge=1, description="The project's version (or send If-Match).")
+    outcome_summary: str = Field(max_length=20000, description="What the project delivered and how it ended.")
+    objectives_met: ObjectivesMet
+    objectives_comment: str = Field("", max_length=20000, description="Required when met partly or not.")
+    handover_notes: str = Field("", max_length=20000, description="Who owns what from now on.")
+    override_reason: str = Field("", max_length=20000,
+                                 description="Required when the checklist does not pass: why close anyway.")
+
+
+class ChecklistItemOut(Schema):
+    key: str
+    label: str
+    passed: bool
+    blocking: bool
+    detail: str
+
+
+class ClosureRecordOut(Schema):
+    outcome_summary: str
+    objectives_met: ObjectivesMet
+    objectives_comment: str
+    handover_notes: str
+    override_reason: str
+    checklist: list[ChecklistItemOut] = Field(description="The checklist as it stood at closing.")
+    closed_at: datetime
+    closed_by_id: int | None
+
+
+class ClosureOut(Schema):
+    project_id: int
+    stage: str
+    closable: bool = Field(description="Executing or closing, and not closed yet.")
+    passed: bool | None = Field(description="Whether every blocking check passes now (null once closed).")
+    checklist: list[ChecklistItemOut] = Field(description="Live checks (empty once closed or when not closable).")
+    closure: ClosureRecordOut | None

@@ -1,4 +1,4 @@
-"""Status report use cases: draft, edit, submit, list; the latest report of each project.
+"""Status report use cases: draft, edit, submit, discard, list; the latest report of each project.
 
 Every call authorises through the policy table on the report's project. Writes validate
 fully (an overridden rating needs a comment), run in one transaction, need the version
@@ -168,6 +168,15 @@ def update_report(user: AnyUser, pk: int, version: int | None, changes: Mapping[
     values.pop("_metrics")
     with transaction.atomic():
         return update_versioned(report, version, values, LABEL)
+
+
+def delete_report(user: AnyUser, pk: int, version: int | None) -> None:
+    """Discard a draft (the version the user saw, so nobody's newer edits vanish unseen);
+    a submitted report stays on record (409)."""
+    report = _editable(user, pk, Action.DELETE)
+    check_version(report.version, version, LABEL)
+    with transaction.atomic():
+        report.delete()
 
 
 def submit_report(user: AnyUser, pk: int, version: int | None, today: dt.date | None = None,

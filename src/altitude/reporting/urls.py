@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
     path("reports/<int:report_id>/edit/", views.report_edit, name="report-edit"),
     path("reports/<int:report_id>/submit/", views.report_submit, name="report-submit"),
+    path("reports/<int:report_id>/delete/", views.report_delete, name="report-delete"),
     path("projects/<int:project_id>/closure/", views.project_closure, name="project-closure"),
     path("projects/<int:project_id>/closure/close/", views.project_close, name="project-close"),
 ]

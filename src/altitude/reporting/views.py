@@ -155,6 +155,7 @@ def _detail(request: HttpRequest, report: StatusReport, submit_form: SubmitForm 
         "report": report, "project": report.project, "tabs": TABS, "ratings": ratings, "metrics": report.metrics,
         "can_edit": report.is_draft and allowed[Action.CHANGE],
         "can_submit": report.is_draft and allowed[Action.SUBMIT],
+        "can_delete": report.is_draft and allowed[Action.DELETE],
         "submit_form": submit_form or SubmitForm(initial={"version": report.version}),
         "changes": _history(report),
     }, status=status)
@@ -184,6 +185,25 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
         return _detail(request, _report(request, report_id), form, status=409 if exc.status == 409 else 400)
     messages.success(request, "Status report submitted; the program's managers were told.")
     return redirect("reporting:report-detail", saved.pk)
+
+
+@login_required
+@require_POST
+def report_delete(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report(request, report_id)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.delete_report(request.user, report.pk, version)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:report-detail", report.pk)
+    messages.success(request, f"Draft status report of {report.project.code} discarded.")
+    return redirect("reporting:project-reports", report.project_id)
 
 
 def _lessons(request: HttpRequest, project: Project) -> dict[str, Any] | None:
