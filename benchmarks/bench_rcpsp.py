@@ -41,6 +41,7 @@ from altitude.engine.leveling import (
     ga,
     level,
 )
+from altitude.engine.leveling.network import compile_problem
 from altitude.interop.psplib import instance_key, parse_bounds, parse_makespans, read_sm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,9 +151,28 @@ def _report_large(
     ]
     if above:
         print(f"  above best known: {' '.join(above[:40])}{' ...' if len(above) > 40 else ''}")
+    if sample:
+        everything = _best_known_deviation(name, best)
+        print(
+            f"  projected on all {name}: {from_cp - best_cp + everything:.2f} % (best known on all: "
+            f"{everything:.2f} %, plus this sample's {from_cp - best_cp:.2f} points above it; "
+            f"an estimate: only --full measures the target)"
+        )
     ok = from_cp <= target
     print(f"  {_verdict(ok)} {name}: mean deviation from CP bound <= {target} %")
     return ok
+
+
+def _best_known_deviation(name: str, best: dict[tuple[int, int], int]) -> float:
+    """Mean % deviation of the best-known makespans from the critical-path bound, over
+    every instance of the set (a sample's own figure can be far from it: j120 every 10th
+    is 27.6 % against 28.9 % for all 600)."""
+    total, count = 0.0, 0
+    for path in (DATA / f"{name}.sm").glob("*.sm"):
+        net = compile_problem(read_sm(path).to_problem())
+        total += 100 * (best[instance_key(path.stem)] / net.cpm_makespan - 1)
+        count += 1
+    return total / count
 
 
 def generate_program(

@@ -24,15 +24,15 @@ from altitude.engine.leveling import (
     level,
 )
 from altitude.engine.leveling.exact import energy_bound
-from altitude.engine.leveling.ga import Arrays, Incumbent, applicable, evolve_schedule
+from altitude.engine.leveling.ga import Arrays, Incumbent, applicable, evolve_schedule, mirrorable
 from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.lns import improve_windows
 from altitude.engine.leveling.model import PriorityRule
 from altitude.engine.leveling.network import compile_problem
-from altitude.engine.leveling.solve import WINDOW_TASKS
+from altitude.engine.leveling.solve import OWN_SEARCH_TASKS
 
 
-def random_problem(seed: int, n: int = 14) -> LevelingProblem:
+def random_problem(seed: int, n: int = 14, releases: bool = True) -> LevelingProblem:
     rng = random.Random(seed)
     resources = tuple(Resource(f"R{k}", rng.randint(2, 6)) for k in range(2))
     activities = tuple(
@@ -40,7 +40,7 @@ def random_problem(seed: int, n: int = 14) -> LevelingProblem:
             f"T{i}",
             rng.randint(0, 6),
             {r.id: rng.randint(1, r.capacity) for r in resources if rng.random() < 0.7},
-            earliest_start=rng.choice((0, 0, 0, 2)),
+            earliest_start=rng.choice((0, 0, 0, 2)) if releases else 0,
         )
         for i in range(n)
     )
@@ -251,9 +251,63 @@ def test_window_search_shortens_a_poor_schedule() -> None:
 
 
 def test_exact_mode_on_a_large_network_with_the_window_search_is_valid() -> None:
-    problem = random_problem(400, n=WINDOW_TASKS)
+    problem = random_problem(400, n=OWN_SEARCH_TASKS)
     net = compile_problem(problem)
     assert applicable(net, problem.resources)
+    heuristic = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.05))
+    result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=1.0, workers=2))
+    start = {t.id: t.start for t in result.tasks}
+    assert violations(problem, start) == []
+    assert result.makespan <= heuristic.makespan
+    assert result.status in (LevelingStatus.OPTIMAL, LevelingStatus.FEASIBLE)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_backward_search_gives_valid_forward_schedules(seed: int) -> None:
+    # Every link type with lags and leads: the mirrored problem reverses each link, and its
+    # schedules come back on the forward time axis (returned and offered to the others).
+    problem = random_problem(500 + seed, n=30, releases=False)
+    net = compile_problem(problem)
+    assert mirrorable(net) and applicable(net, problem.resources)
+    shared = Incumbent()
+    best, evaluated = evolve_schedule(
+        net,
+        problem.resources,
+        seeds=(),
+        time_limit=0.05,
+        seed=seed,
+        lower_bound=0,
+        shared=shared,
+        backward=True,
+        receive=False,
+    )
+    assert evaluated >= 200
+    ids = [t.id for t in problem.activities]
+    assert violations(problem, dict(zip(ids, best.start, strict=True))) == []
+    assert min(best.start) >= 0
+    length, offered = shared.best()
+    assert offered is not None and length == best.makespan
+    assert violations(problem, dict(zip(ids, offered.tolist(), strict=True))) == []
+    assert length == max(int(s) + d for s, d in zip(offered, net.duration, strict=True))
+
+
+def test_backward_search_needs_every_task_free_to_start_at_zero() -> None:
+    problem = LevelingProblem(
+        (Activity("A", 2, {"crew": 1}), Activity("B", 2, {"crew": 1}, earliest_start=3)),
+        (Resource("crew", 1),),
+    )
+    net = compile_problem(problem)
+    assert not mirrorable(net)
+    with pytest.raises(ValueError, match="start at 0"):
+        evolve_schedule(
+            net, problem.resources, seeds=(), time_limit=0.01, seed=0, lower_bound=0, backward=True
+        )
+
+
+def test_exact_mode_on_a_large_network_with_the_backward_island_is_valid() -> None:
+    problem = random_problem(401, n=OWN_SEARCH_TASKS, releases=False)
+    net = compile_problem(problem)
+    assert applicable(net, problem.resources) and mirrorable(net)
     heuristic = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.05))
     result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=1.0, workers=2))
     start = {t.id: t.start for t in result.tasks}

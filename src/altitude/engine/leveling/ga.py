@@ -16,6 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -84,13 +85,33 @@ class Arrays:
         self.fwork = np.zeros(n, dtype=np.float64)
 
 
-def _initial_lists(net: Network, seeds: Sequence[Schedule], rng: random.Random) -> list[list[int]]:
+def mirrorable(net: Network) -> bool:
+    """Whether the problem can be searched backwards (every task free to start at 0: a
+    release would become a deadline of the mirrored problem)."""
+    return all(r == 0 for r in net.release)
+
+
+def _mirror(start: kernel.IntArray, length: int, dur: kernel.IntArray) -> kernel.IntArray:
+    """Starts on the mirrored time axis (an involution: mirroring twice gives them back)."""
+    return cast(kernel.IntArray, length - start - dur)
+
+
+def _initial_lists(
+    net: Network, seeds: Sequence[kernel.IntArray], rng: random.Random, backward: bool = False
+) -> list[list[int]]:
+    """Seeds' start orders, the priority rules, then regret-biased samples around latest
+    start (of the mirrored problem when searching backwards)."""
     n = net.size
-    lists = [sorted(range(n), key=lambda i: (s.start[i], i)) for s in seeds]
-    for rule in PriorityRule:
-        values = rule_values(net, rule)
-        lists.append(sorted(range(n), key=lambda i: (values[i], net.late_start[i], i)))
-    late = net.late_start
+    lists = [sorted(range(n), key=lambda i: (int(s[i]), i)) for s in seeds]
+    if backward:
+        length = max((net.early_start[i] + net.duration[i] for i in range(n)), default=0)
+        late: Sequence[int] = [length - net.early_start[i] - net.duration[i] for i in range(n)]
+        lists.append(sorted(range(n), key=lambda i: (late[i], i)))
+    else:
+        late = net.late_start
+        for rule in PriorityRule:
+            values = rule_values(net, rule)
+            lists.append(sorted(range(n), key=lambda i: (values[i], late[i], i)))
     spread = max(1.0, sum(net.duration) / n)
     while len(lists) < POPULATION:
         noise = spread * rng.choice((0.5, 1.0, 2.0, 4.0))
@@ -129,18 +150,39 @@ def evolve_schedule(
     lower_bound: int,
     should_stop: Callable[[], bool] = lambda: False,
     shared: Incumbent | None = None,
+    backward: bool = False,
+    receive: bool = True,
 ) -> tuple[Schedule, int]:
     """Best schedule found within ``time_limit`` and the number of schedules evaluated.
 
     The initial population is always evaluated, whatever the budget; ``should_stop`` is
     asked after every generation (another solver may have finished). Islands running in
     other threads pass the same ``shared`` incumbent (each stops once any meets the bound).
+
+    ``backward`` (only when :func:`mirrorable`): search the mirrored problem, every link
+    reversed, and mirror its schedules back. The same lists decoded from the other end
+    reach other schedules; on some large PSPLIB instances the backward search ends several
+    periods shorter, on others the forward one, so the exact mode runs one of each.
+    ``receive=False``: offer schedules to ``shared`` but never take one (nor restart around
+    one), so that this island keeps searching its own region.
     """
     deadline = time.perf_counter() + time_limit
     arrays = Arrays(net, resources)
+    dur = arrays.dur
+    if backward:
+        if not mirrorable(net):
+            raise ValueError("backward search needs every task free to start at 0")
+        arrays.fwd, arrays.bwd = arrays.bwd, arrays.fwd
+        arrays.rel = np.zeros_like(arrays.rel)
+
+    def view(start: kernel.IntArray, length: int) -> kernel.IntArray:
+        """Forward starts to this search's axis and back (the identity going forward)."""
+        return _mirror(start, length, dur) if backward else start
+
     rng = random.Random(seed)
     kernel.seed_random(seed)
-    pop = np.array(_initial_lists(net, seeds, rng), dtype=np.int64)
+    starts_of_seeds = [view(np.array(s.start, dtype=np.int64), s.makespan) for s in seeds]
+    pop = np.array(_initial_lists(net, starts_of_seeds, rng, backward), dtype=np.int64)
     starts = np.zeros_like(pop)
     lengths = np.zeros(len(pop), dtype=np.int64)
     a = arrays
@@ -150,7 +192,7 @@ def evolve_schedule(
     best_start = starts[int(lengths.argmin())].copy()
     stale = 0
     if shared is not None:
-        shared.offer(best_length, best_start)
+        shared.offer(best_length, view(best_start, best_length))
     while (
         best_length > lower_bound
         and time.perf_counter() < deadline
@@ -167,12 +209,13 @@ def evolve_schedule(
             best_start = starts[int(lengths.argmin())].copy()
             stale = 0
             if shared is not None:
-                shared.offer(best_length, best_start)
-        elif shared is not None and shared.length < best_length:
+                shared.offer(best_length, view(best_start, best_length))
+        elif receive and shared is not None and shared.length < best_length:
             # Another search (island, time windows) found a shorter schedule: it replaces
             # this population's worst member at once.
             length, other = shared.best()
             if other is not None and length < best_length:
+                other = view(other, length)
                 worst = int(lengths.argmax())
                 n = net.size
                 pop[worst] = np.argsort(other * (n + 1) + np.arange(n), kind="stable")
@@ -184,16 +227,16 @@ def evolve_schedule(
             # Converged: start a fresh population around the best schedule so far (of
             # every island).
             around = best_start
-            if shared is not None:
+            if receive and shared is not None:
                 length, other = shared.best()
                 if other is not None and length < best_length:
+                    other = view(other, length)
                     best_length, best_start, around = length, other.copy(), other
-            incumbent = _schedule(net, around)
-            pop = np.array(_initial_lists(net, (incumbent,), rng), dtype=np.int64)
+            pop = np.array(_initial_lists(net, (around,), rng, backward), dtype=np.int64)
             kernel.evaluate(pop, starts, lengths, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
             evaluated += len(pop)
             stale = 0
-    return _schedule(net, best_start), evaluated
+    return _schedule(net, view(best_start, best_length)), evaluated
 
 
 def _schedule(net: Network, starts: kernel.IntArray) -> Schedule:
