@@ -104,7 +104,7 @@ def _initial_lists(
     n = net.size
     lists = [sorted(range(n), key=lambda i: (int(s[i]), i)) for s in seeds]
     if backward:
-        length = max((net.early_start[i] + net.duration[i] for i in range(n)), default=0)
+        length = net.cpm_makespan
         late: Sequence[int] = [length - net.early_start[i] - net.duration[i] for i in range(n)]
         lists.append(sorted(range(n), key=lambda i: (late[i], i)))
     else:
