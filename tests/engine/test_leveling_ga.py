@@ -196,10 +196,13 @@ def test_exact_mode_proves_the_genetic_algorithm_optimal(workers: int) -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("releases", [True, False], ids=["releases", "mirrorable"])
 def test_exact_mode_side_by_side_is_valid_and_no_worse_than_the_heuristic(
-    seed: int, workers: int
+    seed: int, workers: int, releases: bool
 ) -> None:
-    problem = random_problem(200 + seed, n=25)
+    # Without releases, with two workers, the first core's GA ends on the mirrored problem.
+    problem = random_problem(200 + seed, n=25, releases=releases)
+    assert mirrorable(compile_problem(problem)) is not releases
     heuristic = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.05))
     options = LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0.4, workers=workers)
     exact = level(problem, options)
