@@ -90,6 +90,13 @@ def test_format_the_column() -> None:
     assert format_predecessors([]) == ""
 
 
+def test_a_zero_lag_has_no_unit() -> None:
+    # Found by the round-trip property below: a zero elapsed lag was written as "1" and
+    # read back as a zero working lag.
+    assert Predecessor(1, FS, 0, True) == Predecessor(1)
+    assert parse_predecessors(format_predecessors([Predecessor(1, FS, 0, True)])) == (Predecessor(1),)
+
+
 entries = st.builds(
     Predecessor,
     row=st.integers(1, 9999),

@@ -61,6 +61,10 @@ class Predecessor:
     def __post_init__(self) -> None:
         if self.row < 1:
             raise ValueError(f"row must be 1 or more, not {self.row}")
+        if self.lag_minutes == 0 and self.lag_elapsed:
+            # No lag has no unit: "7FS" must read back as the link it was written from,
+            # whether the zero came from an elapsed or a working lag.
+            object.__setattr__(self, "lag_elapsed", False)
 
 
 _ENTRY = re.compile(
