@@ -156,7 +156,8 @@ def _portfolio(
     the other when it is done: CP-SAT when it proves optimality, the GA when it meets the
     lower bound. From :data:`OWN_SEARCH_TASKS` tasks the second core gives CP-SAT a share of its
     time only, then runs the backward GA island (or the time-window search); it and the GA
-    share their best schedule (:class:`ga.Incumbent`). With one worker they run one after the other. Returns the best
+    share their best schedule (:class:`ga.Incumbent`). Below it the GA ends on the mirrored
+    problem (:data:`BACKWARD_SHARE_SMALL`). With one worker they run one after the other. Returns the best
     schedule, the bound, whether it is proven optimal and the schedules the GA evaluated.
     """
     # 3 % of the budget stays for the result (delays, profiles) and for thread hand-over
