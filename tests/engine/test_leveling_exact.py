@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from altitude.engine.leveling import (
     Activity,
     LevelingOptions,
@@ -13,10 +16,12 @@ from altitude.engine.leveling import (
     LinkType,
     Mode,
     Resource,
+    exact,
     level,
 )
-from altitude.engine.leveling.exact import disjunctive_cliques
+from altitude.engine.leveling.exact import ExactOutcome, disjunctive_cliques, solve_exact
 from altitude.engine.leveling.network import compile_problem
+from altitude.engine.leveling.sgs import Generator
 
 CREW2 = Resource("crew", 2)
 CRANE1 = Resource("crane", 1)
@@ -86,3 +91,56 @@ def test_the_exact_mode_with_cliques_proves_the_optimum() -> None:
     assert result.makespan == 7
     dates = sorted((t.start, t.finish, t.id) for t in result.tasks if t.id != "D")
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(dates))
+
+
+@st.composite
+def tight_problems(draw: st.DrawFn) -> LevelingProblem:
+    """Small networks on scarce resources with every link type: cliques are common."""
+    resources = tuple(Resource(f"R{k}", draw(st.integers(1, 3))) for k in range(draw(st.integers(1, 3))))
+    n = draw(st.integers(3, 8))
+    activities = tuple(
+        Activity(
+            f"T{i}",
+            draw(st.integers(0, 4)),
+            {r.id: draw(st.integers(1, r.capacity)) for r in resources if draw(st.booleans())},
+            earliest_start=draw(st.integers(0, 2)),
+        )
+        for i in range(n)
+    )
+    links = tuple(
+        Link(f"T{i}", f"T{j}", draw(st.sampled_from(list(LinkType))), draw(st.integers(-2, 3)))
+        for j in range(1, n)
+        for i in draw(st.sets(st.integers(0, j - 1), max_size=2))
+    )
+    return LevelingProblem(activities, resources, links)
+
+
+def optimum(problem: LevelingProblem, *, cliques: bool) -> tuple[ExactOutcome, int | None]:
+    net = compile_problem(problem)
+    saved = exact.CROSS_RESOURCE_CLIQUES
+    exact.CROSS_RESOURCE_CLIQUES = cliques
+    try:
+        result = solve_exact(
+            net,
+            problem.resources,
+            hint=None,
+            horizon=Generator(net, problem.resources).search_cap,
+            lower_bound=net.cpm_makespan,
+            time_limit=5.0,
+            seed=0,
+            workers=1,
+        )
+    finally:
+        exact.CROSS_RESOURCE_CLIQUES = saved
+    if result.start is None:
+        return result.outcome, None
+    return result.outcome, max((s + d for s, d in zip(result.start, net.duration, strict=True)), default=0)
+
+
+@given(tight_problems())
+@settings(max_examples=200, deadline=None)
+def test_the_cliques_never_cut_off_an_optimum(problem: LevelingProblem) -> None:
+    """Redundant means redundant: the proven optimum is the same with and without them."""
+    with_cliques = optimum(problem, cliques=True)
+    assert with_cliques == optimum(problem, cliques=False)
+    assert with_cliques[0] is ExactOutcome.OPTIMAL
