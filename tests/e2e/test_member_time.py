@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ def test_member_logs_time_and_progress(browser: Any, live_server: Any, full_demo
     sign_in(page, live_server.url, "member")
     assert page.get_by_role("heading", level=1).inner_text() == "My work"
     assert page.locator(".notes li").count() >= 2  # the demo's notifications
+    # The top bar counts them on every page; marking one read in place updates both counts.
+    unread = int(page.locator("#unread-count").inner_text().split()[0])
+    badge = page.locator("#nav-unread")
+    assert unread >= 1 and badge.is_visible() and badge.inner_text().split(",")[-1].split()[0] == str(unread)
+    page.locator(".notes li.unread").first.get_by_role("button", name="Mark read").click()
+    expect(page.locator("#unread-count")).to_have_text(f"{unread - 1} unread")
+    expect(page.locator("#nav-unread")).to_have_text(re.compile(rf"\b{unread - 1} unread"))
     tasks = page.locator("table.my-tasks tbody tr")
     assert tasks.count() == 4 and "Build Payments" in tasks.first.inner_text()
 

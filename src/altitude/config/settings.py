@@ -136,7 +136,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, loading the unread notification count with the session's user.
+    "altitude.core.backends.SessionUserBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("ALTITUDE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -84,7 +84,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "week_this": _query(request, week=None),
         "week_param": request.GET.get("week", ""),
         "notes": list(notifications.notifications_for(user)[:10]),
-        "unread": notifications.unread_count(user),
         "memberships": memberships,
         "managed": visible_projects(user).filter(manager_id=user.pk),
         "today": today,
@@ -178,7 +177,11 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "core/_notification.html", {"note": note, "unread": notifications.unread_count(request.user), "oob": True})
+        return render(
+            request,
+            "core/_notification.html",
+            {"note": note, "oob": True, "unread_notifications": notifications.unread_count(request.user)},
+        )
     return _back(request)
 
 
