@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PageWatch
 
@@ -90,7 +91,7 @@ def test_wrong_password_is_shown_and_static_files_are_served(browser: Any, serve
     page.get_by_label("Username").fill("portfolio")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     css = page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
     assert css == "rgb(31, 95, 168)"  # the stylesheet really loaded through WhiteNoise
     page.close()

@@ -78,7 +78,7 @@ def test_program_manager_follows_an_escalated_risk(browser: Any, live_server: An
     page.set_viewport_size({"width": 1280, "height": 1000})
     cell.click()
     page.wait_for_load_state()
-    assert page.locator("table.register tbody tr").count() == 1
+    expect(page.locator("table.register tbody tr")).to_have_count(1)
     assert "probability=4" in page.url and "impact=5" in page.url
     # the risk form offers only the responses that fit the kind (the server checks it too)
     page.get_by_role("link", name="Raise a risk").click()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from altitude.accounts.models import User
 from altitude.delivery import services
@@ -126,7 +127,7 @@ def test_drag_moves_successors_and_the_critical_path(browser: Any, live_server: 
     page.screenshot(path=str(screenshot_dir / "project-tasks.png"), full_page=True)
 
     page.get_by_role("link", name="Board", exact=True).click()
-    assert page.locator(".board-column").count() == 4
+    expect(page.locator(".board-column")).to_have_count(4)  # retries: the click navigates
     assert "Build Order tracking" in page.locator("section[data-status='todo']").inner_text()
     card = page.locator(f"#card-{moved.pk}")
     card.get_by_label("Move to").select_option("in_progress")  # the keyboard way: a list and a button
@@ -136,7 +137,7 @@ def test_drag_moves_successors_and_the_critical_path(browser: Any, live_server: 
     assert Task.objects.get(pk=moved.pk).status == "in_progress"
     page.screenshot(path=str(screenshot_dir / "project-board.png"), full_page=True)
     page.get_by_role("link", name="Resources", exact=True).click()
-    assert page.get_by_role("heading", name="Load per week").is_visible()
+    expect(page.get_by_role("heading", name="Load per week")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "project-resources.png"), full_page=True)
     assert watch.errors == [] and watch.foreign == []
     page.close()

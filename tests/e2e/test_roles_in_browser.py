@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PageWatch
 from tests.personas import PASSWORD, Demo, build_demo
@@ -35,8 +36,9 @@ def test_program_manager_goes_from_program_to_project(browser: Any, live_server:
     assert [r.split()[0] for r in rows] == ["DCX-01", "DCX-02", "DCX-03"]
     page.screenshot(path=str(screenshot_dir / "program.png"), full_page=True)
     page.get_by_role("link", name="DCX-01 New e-commerce platform").click()
-    assert "DCX-01 New e-commerce platform" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_role("link", name="Edit project").is_visible()
+    # expect() retries until the project page has replaced the cockpit (same h1 role on both)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("DCX-01 New e-commerce platform")
+    expect(page.get_by_role("link", name="Edit project")).to_be_visible()
     assert watch.errors == [] and watch.foreign == []
     page.close()
 
@@ -47,7 +49,8 @@ def test_member_sees_my_work_and_cannot_edit(browser: Any, live_server: Any, dem
     assert page.get_by_role("heading", level=1).inner_text() == "My work"
     assert page.locator("table.grid tbody tr").count() == 2
     page.get_by_role("link", name="DCX-01 New e-commerce platform").click()
-    assert page.get_by_role("link", name="Edit project").count() == 0
+    expect(page.get_by_role("heading", level=1)).to_contain_text("DCX-01 New e-commerce platform")
+    expect(page.get_by_role("link", name="Edit project")).to_have_count(0)
     response = page.goto(f"{live_server.url}/projects/{demo_live.ops01.pk}/")
     assert response.status == 404
     page.close()
