@@ -99,7 +99,10 @@ def load_plan(project_ids: Sequence[int]) -> Plan:
     projects: dict[int, dict[str, Any]] = {p["id"]: dict(p) for p in Project.objects.filter(pk__in=project_ids).values(
         "id", "code", "start_date", "status_date", "calendar_id", "portfolio_id")}
     tasks = list(Task.objects.filter(project_id__in=project_ids).order_by("project_id", "outline").values_list(*TASK_COLUMNS))
-    links = list(Dependency.objects.filter(successor__project_id__in=project_ids).values_list(
+    # Ordered by ids, not the model's ordering (successor, predecessor -> task -> project): that
+    # joins both projects and sorts on their names for nothing.
+    links = list(Dependency.objects.filter(successor__project_id__in=project_ids).order_by(
+        "successor_id", "predecessor_id").values_list(
         "predecessor_id", "successor_id", "type", "lag_minutes", "lag_elapsed", "predecessor__project_id"))
     own = set(projects)
     ext_ids = {link[0] for link in links if link[5] not in own}
