@@ -119,6 +119,7 @@ def test_drag_moves_successors_and_the_critical_path(browser: Any, live_server: 
     moved = Task.objects.get(project=dcx01, outline=MOVED)
     successor = Task.objects.get(project=dcx01, outline=SUCCESSOR)
     assert moved.constraint_type == "snet" and moved.constraint_date is not None
+    assert successor.start is not None
     page.get_by_role("link", name="Tasks", exact=True).click()
     row = page.locator(f"#task-{successor.pk}")
     assert row.locator("td.start").inner_text() == successor.start.strftime("%Y-%m-%d")
