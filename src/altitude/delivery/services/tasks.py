@@ -142,9 +142,11 @@ def connected_projects(project_ids: Iterable[int]) -> list[int]:
     found = set(project_ids)
     frontier = set(found)
     while frontier:
+        # order_by(): the model's ordering would join both projects and put their names into
+        # the DISTINCT, one row per link instead of one per pair of projects.
         pairs = Dependency.objects.filter(
             Q(predecessor__project_id__in=frontier) | Q(successor__project_id__in=frontier)
-        ).values_list("predecessor__project_id", "successor__project_id").distinct()
+        ).order_by().values_list("predecessor__project_id", "successor__project_id").distinct()
         new = {p for pair in pairs for p in pair} - found
         found |= new
         frontier = new
