@@ -34,7 +34,7 @@ from altitude.engine.leveling.sgs import Schedule
 
 CROSS_RESOURCE_CLIQUES = True
 """Add a ``NoOverlap`` per clique of :func:`disjunctive_cliques`. Measured on 2026-12-06,
-quiet machine, PSPLIB j30 at 0.9 s: 480/480 optimal in three runs out of three and 469
+quiet machine, PSPLIB j30 at 0.9 s: 480/480 optimal in five runs out of five and 469
 proven (without: 480, 480, 479, 465 proven); j3029_9, missed once in twenty seeds without,
 is proven in 0.37 s; j60 (all 480 at 5 s) unchanged at 10.62 %, j120 every 10th 29.72 ->
 29.70 %."""
