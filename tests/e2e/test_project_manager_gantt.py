@@ -197,3 +197,58 @@ def test_a_stale_drag_is_refused_and_reloaded(browser: Any, live_server: Any, dc
     assert len(watch.errors) == 1 and _unexpected(watch.errors, 409) == [], watch.errors
     assert watch.foreign == []
     page.close()
+
+
+def _arrow_ends(d: str) -> tuple[float, float]:
+    """Where a typed arrow's path leaves the predecessor (its first point) and meets the
+    successor (the last horizontal run before the arrowhead)."""
+    tokens = d.replace(",", " ").split()
+    head = tokens.index("m")
+    last_h = max(i for i, t in enumerate(tokens[:head]) if t == "H")
+    return float(tokens[1]), float(tokens[last_h + 1])
+
+
+def test_arrows_follow_the_link_type(browser: Any, live_server: Any, dcx01: Project,
+                                     screenshot_dir: Path) -> None:
+    """SS, FF and SF links are drawn from and to the ends they bind, not finish-to-start."""
+    manager = User.objects.get(username="project")
+    typed: dict[str, Dependency] = {
+        "SS": Dependency.objects.get(predecessor__project=dcx01, predecessor__name="Solution architecture"),
+        "FF": Dependency.objects.get(predecessor__project=dcx01, predecessor__outline=MOVED,
+                                     successor__outline=SUCCESSOR),
+        "SF": Dependency.objects.get(predecessor__project=dcx01, predecessor__outline=WAS_CRITICAL,
+                                     successor__outline=WAS_CRITICAL + 1),
+    }
+    assert typed["SS"].type == "SS"
+    for kind in ("FF", "SF"):
+        link = typed[kind]
+        typed[kind] = services.update_dependency(manager, link.pk, link.version, {"type": kind})
+    services.reschedule_project(manager, dcx01.pk)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    watch = PageWatch(page, live_server.url)
+    _sign_in(page, live_server.url)
+    _open_schedule(page, live_server.url, dcx01)
+    drawn: dict[str, Any] = page.evaluate("""() => {
+        const bar = (id) => {
+            const b = document.querySelector(`#gantt-chart .bar-wrapper[data-id='${id}'] .bar`);
+            return [Number(b.getAttribute('x')), Number(b.getAttribute('width'))];
+        };
+        const out = {};
+        document.querySelectorAll('#gantt-chart path[data-from][data-to]').forEach((a) => {
+            out[a.dataset.from + '>' + a.dataset.to] = [a.dataset.type, a.getAttribute('d'),
+                                                         bar(a.dataset.from), bar(a.dataset.to)];
+        });
+        return out;
+    }""")
+    types = [v[0] for v in drawn.values()]
+    assert types.count("FS") > 10 and types.count("SS") == types.count("FF") == types.count("SF") == 1
+    for kind, link in typed.items():
+        drawn_type, d, (px, pw), (sx, sw) = drawn[f"{link.predecessor_id}>{link.successor_id}"]
+        assert drawn_type == kind
+        leaves, meets = _arrow_ends(d)
+        assert leaves == pytest.approx(px + pw if kind == "FF" else px), (kind, d)
+        assert meets == pytest.approx(sx if kind == "SS" else sx + sw), (kind, d)
+    page.locator(f"#gantt-chart .bar-wrapper[data-row='{MOVED}']").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "project-gantt-link-types.png"), full_page=True)
+    assert watch.errors == [] and watch.foreign == []
+    page.close()

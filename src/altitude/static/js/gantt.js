@@ -105,6 +105,8 @@
         state.tasks = data.tasks;
         state.byId = {};
         state.links = data.links;
+        state.linkTypes = {};
+        data.links.forEach(function (l) { state.linkTypes[l.predecessor_id + '>' + l.successor_id] = l.type; });
         data.tasks.forEach(function (t) { state.byId[t.id] = t; });
         if (!state.initialised) {
           state.initialised = true;
@@ -223,11 +225,65 @@
     drawOutline(visible);
   }
 
-  /* Classes the library cannot set (one custom_class per bar), and the baseline overlay. */
+  // -- link types: frappe-gantt draws every link finish-to-start ----------------------------
+  function linkType(arrow) {
+    return state.linkTypes[arrow.from_task.task.id + '>' + arrow.to_task.task.id] || 'FS';
+  }
+
+  /* The path of a start-to-start, finish-to-finish or start-to-finish link, as MS Project
+   * draws them: out of the predecessor's start (SS, SF) or finish (FF), around the outside
+   * of both bars, into the successor's start (SS, from the left) or finish (FF, SF, from the
+   * right), with the library's arrowhead turned to match. */
+  function typedPath(arrow, type) {
+    var from = arrow.from_task.$bar, to = arrow.to_task.$bar;
+    var gap = 10, head = 5;
+    var fromY = from.getY() + from.getHeight() / 2;
+    var toY = to.getY() + to.getHeight() / 2;
+    var fx = type === 'FF' ? from.getX() + from.getWidth() : from.getX();
+    var tx = type === 'SS' ? to.getX() : to.getX() + to.getWidth();
+    var path;
+    if (type === 'SS') {
+      path = 'M ' + fx + ' ' + fromY + ' H ' + (Math.min(fx, tx) - gap) + ' V ' + toY + ' H ' + tx;
+    } else if (type === 'FF') {
+      path = 'M ' + fx + ' ' + fromY + ' H ' + (Math.max(fx, tx) + gap) + ' V ' + toY + ' H ' + tx;
+    } else if (tx + gap <= fx) { // SF, the successor finishing before the predecessor starts
+      path = 'M ' + fx + ' ' + fromY + ' H ' + (tx + gap) + ' V ' + toY + ' H ' + tx;
+    } else { // SF overlapping: leave leftwards, cross between the rows, come back from the right
+      var midY = (fromY + toY) / 2;
+      path = 'M ' + fx + ' ' + fromY + ' H ' + (fx - gap) + ' V ' + midY + ' H ' + (tx + gap) +
+        ' V ' + toY + ' H ' + tx;
+    }
+    return type === 'SS'
+      ? path + ' m -' + head + ' -' + head + ' l ' + head + ' ' + head + ' l -' + head + ' ' + head
+      : path + ' m ' + head + ' -' + head + ' l -' + head + ' ' + head + ' l ' + head + ' ' + head;
+  }
+
+  /* Teach the library's Arrow (reached through its instances: the class is not exported) the
+   * other link types, then redraw every arrow; bars dragged later keep their typed arrows. */
+  function typeArrows(g) {
+    if (!g.arrows || !g.arrows.length) return;
+    var proto = Object.getPrototypeOf(g.arrows[0]);
+    if (!proto.altitudeTyped) {
+      var original = proto.calculate_path;
+      proto.calculate_path = function () {
+        var type = linkType(this);
+        if (type === 'FS') original.call(this);
+        else this.path = typedPath(this, type);
+      };
+      proto.altitudeTyped = true;
+    }
+    g.arrows.forEach(function (arrow) {
+      arrow.update();
+      arrow.element.setAttribute('data-type', linkType(arrow));
+    });
+  }
+
+  /* Classes the library cannot set (one custom_class per bar), link types, and the baseline overlay. */
   function decorate() {
     var g = state.gantt;
     if (!g) return;
     var svg = g.$svg;
+    typeArrows(g);
     svg.querySelectorAll('.bar-wrapper[data-id]').forEach(function (el) {
       var t = state.byId[Number(el.getAttribute('data-id'))];
       if (!t) return;
