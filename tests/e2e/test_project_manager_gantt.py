@@ -14,6 +14,7 @@ chart starts from the project's own critical path.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -250,5 +251,52 @@ def test_arrows_follow_the_link_type(browser: Any, live_server: Any, dcx01: Proj
         assert meets == pytest.approx(sx if kind == "SS" else sx + sw), (kind, d)
     page.locator(f"#gantt-chart .bar-wrapper[data-row='{MOVED}']").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot_dir / "project-gantt-link-types.png"), full_page=True)
+    assert watch.errors == [] and watch.foreign == []
+    page.close()
+
+
+def _working_days_after(day: Any, count: int) -> Any:
+    while count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def test_the_keyboard_moves_and_stretches_a_bar(browser: Any, live_server: Any, dcx01: Project) -> None:
+    """Tab to a bar, arrow keys: the same saved change as a drag, and Escape saves nothing."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    watch = PageWatch(page, live_server.url)
+    _sign_in(page, live_server.url)
+    _open_schedule(page, live_server.url, dcx01)
+    moved = Task.objects.get(project=dcx01, outline=MOVED)
+    assert moved.start is not None
+    bar = page.locator(f"#gantt-chart .bar-wrapper[data-row='{MOVED}']")
+    assert "Arrow keys move it" in (bar.get_attribute("aria-label") or "")
+    assert page.locator(f"#gantt-chart .bar-wrapper[data-row='{MOVED - 1}']").get_attribute("tabindex") is None
+
+    bar.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#gantt-status")).to_contain_text("(saved in a moment; Escape cancels)")
+    expect(page.locator("#gantt-status.ok")).to_contain_text("starts no earlier than", timeout=30000)
+    after = Task.objects.get(pk=moved.pk)
+    assert after.constraint_type == "snet"
+    assert after.constraint_date == _working_days_after(moved.start.date(), 3)
+    assert after.duration_minutes == moved.duration_minutes
+    expect(page.locator(f"#gantt-chart .bar-wrapper[data-row='{MOVED}']")).to_be_focused()
+
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator("#gantt-status.ok")).to_contain_text("lasts", timeout=30000)
+    stretched = Task.objects.get(pk=moved.pk)
+    assert stretched.duration_minutes == moved.duration_minutes + 2 * 480
+    assert stretched.constraint_date == after.constraint_date
+
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Escape")
+    expect(page.locator("#gantt-status")).to_contain_text("Change cancelled; nothing was saved.")
+    page.wait_for_timeout(1500)  # past the pause after which an edit would have been saved
+    assert Task.objects.get(pk=moved.pk).version == stretched.version
     assert watch.errors == [] and watch.foreign == []
     page.close()

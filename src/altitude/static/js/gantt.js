@@ -7,7 +7,9 @@
  * PATCH /api/v1/tasks/{id} with If-Match: the task's version, then
  * POST /api/v1/projects/{id}/reschedule, then the chart reloads, so successors and
  * the critical path move. A 409 means someone else saved the task since it was
- * loaded: the chart says so and reloads; nothing is overwritten.
+ * loaded: the chart says so and reloads; nothing is overwritten. The keyboard does the
+ * same: Tab to a bar, arrow keys move it by working days (with Shift they change its
+ * duration), and the change is saved after a short pause; Escape cancels it.
  *
  * CSP: no inline styles. frappe-gantt writes one style attribute through innerHTML
  * (the hatch pattern of ignored days) and style attributes for holiday columns; we
@@ -30,7 +32,9 @@
   var BIG = 300; // more tasks than this: start collapsed to the top levels
   var DAY_MS = 86400000;
 
-  var state = { tasks: [], byId: {}, collapsed: new Set(), mode: 'Week', gantt: null, pending: {}, busy: false };
+  var KEY_PAUSE_MS = 800; // keyboard edits are saved once the keys rest this long
+  var state = { tasks: [], byId: {}, collapsed: new Set(), mode: 'Week', gantt: null, pending: {}, busy: false,
+                keyboard: null, refocus: null };
 
   // -- CSP: keep frappe-gantt's innerHTML free of style attributes ------------------------
   var innerHTML = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
@@ -67,6 +71,15 @@
     return new Date(Number(p[0]), Number(p[1]) - 1, Number(p[2]));
   }
   /* Working days (Mon-Fri) from a to b: positive when b is later, negative when earlier. */
+  /* The day `count` working days (Mon-Fri) after `text` (before it when negative). */
+  function shiftWorkdays(text, count) {
+    var day = parseDay(text), step = count < 0 ? -1 : 1;
+    for (var left = Math.abs(count); left > 0;) {
+      day = new Date(day.getFullYear(), day.getMonth(), day.getDate() + step);
+      if (day.getDay() !== 0 && day.getDay() !== 6) left -= 1;
+    }
+    return day;
+  }
   function workdayDelta(a, b) {
     var from = parseDay(a), to = parseDay(b), sign = 1, count = 0;
     if (to < from) { var t = from; from = to; to = t; sign = -1; }
@@ -290,8 +303,21 @@
       el.classList.toggle('critical', !!t.critical);
       el.setAttribute('data-critical', t.critical ? 'true' : 'false');
       el.setAttribute('data-row', t.row);
-      if (!canEdit || t.summary) el.classList.add('locked');
+      if (!canEdit || t.summary) {
+        el.classList.add('locked');
+      } else {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'button');
+        el.setAttribute('aria-label', 'Row ' + t.row + ' ' + t.name + ', ' + t.start.slice(0, 10) + ' to ' +
+          t.finish.slice(0, 10) + (t.critical ? ', critical' : '') +
+          '. Arrow keys move it by a working day, Shift with arrow keys changes its duration.');
+      }
     });
+    if (state.refocus !== null) { // back on the bar a keyboard edit just saved (or refused)
+      var again = svg.querySelector('.bar-wrapper[data-id="' + state.refocus + '"]');
+      state.refocus = null;
+      if (again) again.focus();
+    }
     var old = svg.querySelector('g.baseline-layer');
     if (old) old.remove();
     if (!state.data || !state.data.baseline) return;
@@ -402,6 +428,57 @@
       .catch(function (err) { say('Not saved: ' + err.message, 'error'); })
       .then(function () { state.busy = false; });
   }
+
+  // -- keyboard edits: the same change as a drag, built up key by key --------------------------
+  function keyboardPreview() {
+    var k = state.keyboard, t = state.byId[k.id];
+    var start = shiftWorkdays(t.start.slice(0, 10), k.move);
+    var end = shiftWorkdays(t.finish.slice(0, 10), k.move + (t.milestone ? 0 : k.stretch));
+    if (end < start) end = start;
+    return { start: start, end: end, task: t };
+  }
+
+  function keyboardEdit(event) {
+    var wrapper = event.target.closest && event.target.closest('.bar-wrapper[data-id]');
+    if (!wrapper || !canEdit) return;
+    var id = Number(wrapper.getAttribute('data-id'));
+    var t = state.byId[id];
+    if (!t || t.summary) return;
+    if (event.key === 'Escape' && state.keyboard) {
+      window.clearTimeout(state.keyboard.timer);
+      state.keyboard = null;
+      say('Change cancelled; nothing was saved.', '');
+      return;
+    }
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault(); // the chart would scroll instead
+    if (state.busy) { say('Still saving the previous change…', 'busy'); return; }
+    if (!state.keyboard || state.keyboard.id !== id) {
+      if (state.keyboard) window.clearTimeout(state.keyboard.timer);
+      state.keyboard = { id: id, move: 0, stretch: 0, timer: 0 };
+    }
+    var k = state.keyboard, step = event.key === 'ArrowRight' ? 1 : -1;
+    if (event.shiftKey) {
+      if (t.milestone) { say('A milestone has no duration; move it with the arrow keys alone.', 'error'); return; }
+      var days = Math.round(t.duration_minutes / 480) + k.stretch + step;
+      if (days < 1) { say(describe(t) + ' cannot last less than one working day.', 'error'); return; }
+      k.stretch += step;
+    } else {
+      k.move += step;
+    }
+    var preview = keyboardPreview();
+    say(describe(t) + ': ' + isoDay(preview.start) + ' → ' + isoDay(preview.end) +
+        ' (saved in a moment; Escape cancels)', 'busy');
+    window.clearTimeout(k.timer);
+    k.timer = window.setTimeout(function () {
+      var done = keyboardPreview();
+      state.keyboard = null;
+      state.refocus = id;
+      state.pending[id] = { start: done.start, end: done.end };
+      applyPending();
+    }, KEY_PAUSE_MS);
+  }
+  chartEl.addEventListener('keydown', keyboardEdit);
 
   // frappe-gantt reports date changes while the bar moves; save once, when the mouse is released.
   document.addEventListener('mouseup', function () { window.setTimeout(applyPending, 0); });
