@@ -24,6 +24,7 @@ from altitude.delivery import services, workspace
 from altitude.delivery.forms import TaskRowForm
 from altitude.delivery.models import Project, Task, TaskStatus
 from altitude.delivery.services.tasks import END
+from altitude.resources import services as pool
 
 TASKS_PER_PAGE = 100
 CONFLICT = "This task was changed by someone else since you loaded it; reloaded. Check the values and apply your change again."
@@ -300,4 +301,11 @@ def project_resources(request: HttpRequest, project_id: int) -> HttpResponse:
         context = workspace.resource_load(request.user, project, start)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
+    within_float = request.GET.get("within_float") == "on"
+    context.update(leveling=None, leveling_error=None, within_float=within_float)
+    if request.GET.get("level"):
+        try:
+            context["leveling"] = pool.level_preview(request.user, project.pk, within_float=within_float)
+        except InvalidInput as exc:
+            context["leveling_error"] = exc.message
     return render(request, "delivery/project_resources.html", {"project": project, **context})

@@ -16,6 +16,7 @@ from altitude.core.policy import Resource as Res
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
 from altitude.delivery.models import Calendar, Task
 from altitude.delivery.services import get_project, visible_projects
+from altitude.resources import leveling
 from altitude.resources.models import Assignment, Resource
 from altitude.strategy.services import visible_portfolios
 
@@ -124,3 +125,12 @@ def delete_assignment(user: AnyUser, assignment_id: int) -> None:
     delete_checked(assignment, "assignment")
 
 
+
+
+def level_preview(user: AnyUser, project_id: int, *, within_float: bool = False) -> leveling.LevelingPreview:
+    """What levelling the project's assignments would do to its dates (nothing is written).
+
+    Whoever may see the project's assignments may preview: it changes nothing."""
+    project = get_project(user, project_id)
+    authorize(user, Res.ASSIGNMENT, Action.VIEW, project)
+    return leveling.preview([project.pk], within_float=within_float)

@@ -1,0 +1,110 @@
+"""The levelling preview on a project's Resources tab: what levelling would delay, and why.
+
+The plan (``tests.web.planning``): DCX-01's Design (5 d) -> Build (3 d, Lena full-time) ->
+Go-live. A 10-day Hotfix for Lena from the project start overlaps Build: levelling starts
+Build after the Hotfix (5 working days later, and Go-live with it), which is optimal: Lena
+has 13 days of work. Nothing is ever written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from altitude.core.errors import NotFound
+from altitude.delivery.models import Project, Task
+from altitude.resources import services as pool
+from altitude.resources.models import Assignment
+from tests.personas import Demo
+from tests.web.planning import Plan, task
+
+Clients = Callable[[str], Client]
+
+
+@pytest.fixture
+def hotfix(demo: Demo, plan: Plan) -> Task:
+    extra = task(demo.user("project"), demo.dcx01, "Hotfix", 10)
+    Assignment.objects.create(task=extra, resource=plan.resource)
+    return extra
+
+
+def _versions(project: Project) -> dict[int, tuple[int, object, object]]:
+    return {t.pk: (t.version, t.start, t.finish) for t in Task.objects.filter(project=project)}
+
+
+def test_the_competing_task_is_delayed_with_its_reason_and_nothing_is_saved(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    before = _versions(demo.dcx01)
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    delayed = {d.label: d for d in result.delayed}
+    assert set(delayed) == {"1.2 Build", "2 Go-live"}, delayed
+    build = delayed["1.2 Build"]
+    assert build.delay_days == 5.0 and build.resource == "Lena Fischer" and build.competing == ("3 Hotfix",)
+    assert delayed["2 Go-live"].predecessor == "1.2 Build" and delayed["2 Go-live"].resource is None
+    assert result.status == "optimal" and result.resources == 1
+    assert [(o.resource, o.load_percent, o.capacity_percent) for o in result.before] == [("Lena Fischer", 200, 100)]
+    assert set(result.before[0].tasks) == {"1.2 Build", "3 Hotfix"}
+    assert result.after == ()
+    assert result.finish_before is not None and result.finish_after is not None
+    assert result.finish_slip_days is not None and result.finish_slip_days > 0
+    assert build.levelled_start.date() > build.start.date()
+
+    page = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-fact="delayed">2 of 4' in html and "1 now, 0 after" in html
+    assert "Lena Fischer is busy with 3 Hotfix" in html and "its predecessor 1.2 Build is delayed" in html
+    assert _versions(demo.dcx01) == before, "a preview writes nothing"
+
+
+def test_without_the_button_nothing_is_levelled(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/").content.decode()
+    assert "Preview levelling" in html and 'id="leveling-result"' not in html
+
+
+def test_half_time_assignments_share_a_person(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    Assignment.objects.filter(resource=plan.resource).update(units=Decimal("0.5"))
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert result.delayed == () and result.before == () and result.after == ()
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert "No resource is over-allocated in this plan: levelling changes nothing." in html
+
+
+def test_an_assignment_above_capacity_is_reported_not_hidden(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    Assignment.objects.filter(pk=plan.assignment.pk).update(units=Decimal("2"))
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert result.status == "infeasible"
+    assert [(o.resource, o.load_percent, o.capacity_percent, o.tasks) for o in result.after] == [
+        ("Lena Fischer", 200, 100, ("1.2 Build",))]
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert "1 over-allocation cannot be removed (an assignment above the resource" in html
+
+
+def test_within_float_keeps_the_finish_and_reports_what_remains(demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """Build has 2 days of float against the Hotfix's finish: not the 5 it would need."""
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk, within_float=True)
+    assert result.within_float and result.finish_after == result.finish_before
+    assert result.after and result.after[0].resource == "Lena Fischer"
+    assert all(d.levelled_start <= d.start or d.delay_days <= 2.0 for d in result.delayed)
+
+
+def test_a_project_without_a_start_date_says_so(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    Project.objects.filter(pk=demo.dcx01.pk).update(start_date=None)
+    page = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1")
+    assert page.status_code == 200
+    assert "Levelling is not possible yet: Project DCX-01 has no start date" in page.content.decode()
+
+
+def test_a_project_without_assignments_has_nothing_to_level(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    html = client_for("admin").get(f"/projects/{demo.dcx02.pk}/resources/?level=1").content.decode()
+    assert "No resources are assigned to this project" in html
+
+
+def test_only_those_who_see_the_assignments_may_preview(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    with pytest.raises(NotFound):  # an outsider does not learn that the project exists
+        pool.level_preview(demo.user("outsider"), demo.dcx01.pk)
+    assert client_for("outsider").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").status_code == 404
+    assert client_for("member").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").status_code == 200
