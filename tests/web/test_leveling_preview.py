@@ -108,3 +108,54 @@ def test_only_those_who_see_the_assignments_may_preview(client_for: Clients, dem
         pool.level_preview(demo.user("outsider"), demo.dcx01.pk)
     assert client_for("outsider").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").status_code == 404
     assert client_for("member").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").status_code == 200
+
+
+def test_the_program_levels_its_projects_together(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """Lena's DCX-02 App overlaps her Hotfix once DCX-02 starts with DCX-01: only the program
+    preview, which levels both projects on the shared pool, sees it."""
+    pm = demo.user("admin")
+    Project.objects.filter(pk=demo.dcx02.pk).update(start_date=demo.dcx01.start_date)
+    Assignment.objects.create(task=plan.app, resource=plan.resource)
+    alone = pool.level_preview(pm, demo.dcx01.pk)
+    together = pool.level_program_preview(pm, demo.dcx.pk)
+    assert {o.resource for o in together.before} == {"Lena Fischer"}
+    assert any("DCX-02" in label for o in together.before for label in o.tasks)
+    assert not any("DCX-02" in label for o in alone.before for label in o.tasks)
+    assert together.tasks > alone.tasks and together.after == ()
+    assert len(together.delayed) > len(alone.delayed)
+
+    cockpit = client_for("admin").get(f"/programs/{demo.dcx.pk}/").content.decode()
+    assert f'action="/programs/{demo.dcx.pk}/leveling/"' in cockpit
+    html = client_for("admin").get(f"/programs/{demo.dcx.pk}/leveling/?level=1").content.decode()
+    assert "levelled together on their shared people" in html and 'id="leveling-result"' in html
+    assert "DCX-02 1 App" in html
+
+
+def test_a_program_without_projects_says_so(client_for: Clients, demo: Demo) -> None:
+    from altitude.delivery.models import Program
+
+    empty = Program.objects.create(portfolio=demo.portfolio, name="Empty program", manager=demo.user("admin"))
+    html = client_for("admin").get(f"/programs/{empty.pk}/leveling/?level=1").content.decode()
+    assert "Levelling is not possible yet: The program has no projects yet." in html
+    assert client_for("outsider").get(f"/programs/{demo.dcx.pk}/leveling/?level=1").status_code == 404
+
+
+def test_the_api_answers_the_same_preview(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    client = client_for("project")
+    response = client.get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "optimal" and body["finish_slip_days"] > 0
+    first = body["delayed"][0]
+    assert (first["label"], first["delay_days"], first["resource"], first["competing"]) == (
+        "1.2 Build", 5.0, "Lena Fischer", ["3 Hotfix"])
+    assert body["before"][0]["load_percent"] == 200 and body["after"] == []
+    within = client.get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview?within_float=true").json()
+    assert within["within_float"] and within["after"] and within["finish_after"] == within["finish_before"]
+    assert client.get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview?within_float=maybe").status_code == 422
+    assert client_for("outsider").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").status_code == 404
+    program = client_for("admin").get(f"/api/v1/programs/{demo.dcx.pk}/leveling-preview")
+    assert program.status_code == 200 and program.json()["tasks"] > body["tasks"]
+    Project.objects.filter(pk=demo.dcx01.pk).update(start_date=None)
+    missing = client.get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview")
+    assert missing.status_code == 422 and "no start date" in missing.json()["detail"]

@@ -7,4 +7,5 @@ from altitude.delivery import program_views
 urlpatterns = [
     path("programs/", program_views.program_list, name="program-list"),
     path("programs/<int:program_id>/", program_views.program_detail, name="program-detail"),
+    path("programs/<int:program_id>/leveling/", program_views.program_leveling, name="program-leveling"),
 ]

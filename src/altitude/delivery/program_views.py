@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from altitude.core.errors import InvalidInput, PermissionDenied
 from altitude.core.paging import paginate
 from altitude.delivery import services
 from altitude.delivery.views import or_404
 from altitude.governance.cockpit import program_cockpit
 from altitude.reporting.services import report_rows
+from altitude.resources import services as pool
 from altitude.strategy.services import visible_portfolios
 
 
@@ -35,3 +39,20 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     context = or_404(program_cockpit, request.user, program_id)
     context["status_reports"] = report_rows(context["projects"])
     return render(request, "delivery/program_detail.html", context)
+
+
+@login_required
+def program_leveling(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Levelling preview across the program's projects (their shared pool); nothing is written."""
+    program = or_404(services.get_program, request.user, program_id)
+    within_float = request.GET.get("within_float") == "on"
+    context: dict[str, Any] = {"program": program, "leveling": None, "leveling_error": None,
+                               "within_float": within_float}
+    if request.GET.get("level"):
+        try:
+            context["leveling"] = pool.level_program_preview(request.user, program.pk, within_float=within_float)
+        except PermissionDenied as exc:
+            return render(request, "403.html", {"message": exc.message}, status=403)
+        except InvalidInput as exc:
+            context["leveling_error"] = exc.message
+    return render(request, "delivery/program_leveling.html", context)

@@ -13,6 +13,7 @@ from altitude.resources.schemas import (
     AssignmentIn,
     AssignmentOut,
     AssignmentPatch,
+    LevelingPreviewOut,
     ResourceIn,
     ResourceOut,
     ResourcePatch,
@@ -130,3 +131,19 @@ def update_time_entry(request: HttpRequest, entry_id: int, payload: TimeEntryPat
 def delete_time_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     time_entries.delete_time_entry(request.user, entry_id)
     return HttpResponse(status=204)
+
+
+class LevelingQuery(Schema):
+    within_float: bool = False
+
+
+@router.get("/projects/{project_id}/leveling-preview", response=LevelingPreviewOut, tags=["leveling"])
+def project_leveling_preview(request: HttpRequest, project_id: int, query: Query[LevelingQuery]) -> object:
+    """What levelling the project's assignments would do (heuristic, half a second); nothing is written."""
+    return services.level_preview(request.user, project_id, within_float=query.within_float)
+
+
+@router.get("/programs/{program_id}/leveling-preview", response=LevelingPreviewOut, tags=["leveling"])
+def program_leveling_preview(request: HttpRequest, program_id: int, query: Query[LevelingQuery]) -> object:
+    """The same across every project of the program, on their shared resources (project priorities count)."""
+    return services.level_program_preview(request.user, program_id, within_float=query.within_float)

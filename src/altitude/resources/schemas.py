@@ -99,3 +99,38 @@ class TimeEntryOut(Schema):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class DelayedTaskOut(Schema):
+    task_id: int
+    label: str = Field(description="Project code (across projects), WBS and name.")
+    start: datetime = Field(description="Start without levelling (the CPM early start).")
+    levelled_start: datetime
+    delay_days: float = Field(description="Working days of 8 hours.")
+    resource: str | None = Field(description="The resource that was full when the task could have started.")
+    competing: list[str] = Field(description="The tasks holding that resource then.")
+    predecessor: str | None = Field(description="A delayed predecessor that pushes the task.")
+
+
+class OverloadOut(Schema):
+    resource: str
+    start: datetime
+    end: datetime
+    load_percent: int = Field(description="Peak load, in percent of one full unit (100 = one full-time person).")
+    capacity_percent: int
+    tasks: list[str]
+
+
+class LevelingPreviewOut(Schema):
+    status: str = Field(description="optimal (the levelled finish is proven the earliest), feasible, or "
+                                    "infeasible (some over-allocation cannot be removed: see after).")
+    tasks: int
+    resources: int
+    finish_before: datetime | None
+    finish_after: datetime | None
+    finish_slip_days: int | None = Field(description="Calendar days the levelled finish lies after the unlevelled one.")
+    delayed: list[DelayedTaskOut]
+    before: list[OverloadOut] = Field(description="Over-allocations of the plan as it is.")
+    after: list[OverloadOut] = Field(description="Over-allocations levelling cannot remove.")
+    within_float: bool
+    seconds: float

@@ -15,7 +15,8 @@ from altitude.core.policy import Action, AnyUser, authorize, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
 from altitude.delivery.models import Calendar, Task
-from altitude.delivery.services import get_project, visible_projects
+from altitude.delivery.services import get_program, get_project, visible_projects
+from altitude.delivery.services.scheduling import program_project_ids
 from altitude.resources import leveling
 from altitude.resources.models import Assignment, Resource
 from altitude.strategy.services import visible_portfolios
@@ -134,3 +135,14 @@ def level_preview(user: AnyUser, project_id: int, *, within_float: bool = False)
     project = get_project(user, project_id)
     authorize(user, Res.ASSIGNMENT, Action.VIEW, project)
     return leveling.preview([project.pk], within_float=within_float)
+
+
+def level_program_preview(user: AnyUser, program_id: int, *, within_float: bool = False) -> leveling.LevelingPreview:
+    """The same preview for every project of a program at once, on their shared resources: the
+    program manager's view of who is over-booked across projects (project priorities count)."""
+    program = get_program(user, program_id)
+    authorize_visible(user, Res.ASSIGNMENT, Action.VIEW, program, label="program's assignments")
+    project_ids = program_project_ids(program)
+    if not project_ids:
+        raise InvalidInput("The program has no projects yet.", field="program_id")
+    return leveling.preview(project_ids, within_float=within_float)
