@@ -159,3 +159,129 @@ def test_the_api_answers_the_same_preview(client_for: Clients, demo: Demo, plan:
     Project.objects.filter(pk=demo.dcx01.pk).update(start_date=None)
     missing = client.get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview")
     assert missing.status_code == 422 and "no start date" in missing.json()["detail"]
+
+
+# -- apply and undo ----------------------------------------------------------------------------
+
+
+def test_apply_constrains_the_delayed_task_and_undo_puts_it_back(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    from altitude.resources.models import LevelingApplication
+
+    client = client_for("project")
+    page = client.get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert "Apply: start no earlier than on 1 task, then reschedule" in page
+    preview = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    levelled = next(d for d in preview.delayed if d.label == "1.2 Build").levelled_start
+
+    response = client.post(f"/projects/{demo.dcx01.pk}/resources/leveling/apply/")
+    assert response.status_code == 302
+    build = Task.objects.get(pk=plan.build.pk)
+    assert (build.constraint_type, build.constraint_date) == ("snet", levelled.date())
+    assert build.start is not None and build.start >= levelled, "rescheduled to the levelled date"
+    assert Task.objects.get(pk=plan.golive.pk).constraint_type == "asap", "Go-live follows Build"
+    after = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert after.before == () and after.delayed == (), "the plan is levelled now"
+    (application,) = LevelingApplication.objects.filter(project=demo.dcx01)
+    assert [c["label"] for c in application.changes] == ["1.2 Build"]
+    page = client.get(f"/projects/{demo.dcx01.pk}/resources/").content.decode()
+    assert "Levelling applied: start no earlier than on 1 task, then rescheduled." in page
+    assert "Undo levelling" in page
+
+    response = client.post(f"/projects/{demo.dcx01.pk}/resources/leveling/{application.pk}/undo/")
+    assert response.status_code == 302
+    build.refresh_from_db()
+    assert (build.constraint_type, build.constraint_date) == ("asap", None)
+    assert pool.level_preview(demo.user("project"), demo.dcx01.pk).before, "the over-allocation is back"
+    page = client.get(f"/projects/{demo.dcx01.pk}/resources/").content.decode()
+    assert "Levelling undone: 1 constraint restored, then rescheduled." in page and "was undone" in page
+    again = client.post(f"/projects/{demo.dcx01.pk}/resources/leveling/{application.pk}/undo/", follow=True)
+    assert "Levelling not undone: This levelling was already undone." in again.content.decode()
+
+
+def test_undo_leaves_tasks_changed_since(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    from altitude.delivery import services
+
+    pm = demo.user("project")
+    applied = pool.apply_leveling(pm, demo.dcx01.pk)
+    build = Task.objects.get(pk=plan.build.pk)
+    services.update_task(pm, build.pk, build.version, {"name": "Build v2"})
+    undone = pool.undo_leveling(pm, applied.application.pk)
+    assert undone.restored == 0 and undone.kept == ("1.2 Build",)
+    assert Task.objects.get(pk=build.pk).constraint_type == "snet"
+
+
+def test_a_task_with_its_own_constraint_keeps_it(demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """Build must start on its date: levelling moves the Hotfix instead, or reports what stays."""
+    import datetime as dt
+
+    from altitude.delivery import services
+
+    pm = demo.user("project")
+    build = Task.objects.get(pk=plan.build.pk)
+    assert build.start is not None
+    services.update_task(pm, build.pk, build.version, {"constraint_type": "mso",
+                                                         "constraint_date": build.start.date() + dt.timedelta(days=0)})
+    services.reschedule_project(pm, demo.dcx01.pk)
+    applied = pool.apply_leveling(pm, demo.dcx01.pk)
+    assert Task.objects.get(pk=build.pk).constraint_type == "mso"
+    assert "1.2 Build" not in [c["label"] for c in applied.application.changes]
+
+
+def test_only_managers_apply_and_nothing_is_written_otherwise(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    from altitude.resources.models import LevelingApplication
+
+    before = _versions(demo.dcx01)
+    member = client_for("member")
+    assert "Apply: start no earlier" not in member.get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert member.post(f"/projects/{demo.dcx01.pk}/resources/leveling/apply/").status_code == 403
+    assert client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/leveling/apply/").status_code == 405
+    assert _versions(demo.dcx01) == before and not LevelingApplication.objects.exists()
+
+
+def test_applying_a_levelled_plan_says_nothing_changes(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    response = client_for("project").post(f"/projects/{demo.dcx01.pk}/resources/leveling/apply/", follow=True)
+    assert "Levelling not applied: Levelling changes nothing here: no task is delayed by a resource." in (
+        response.content.decode())
+
+
+def test_the_program_manager_applies_across_projects(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    Project.objects.filter(pk=demo.dcx02.pk).update(start_date=demo.dcx01.start_date)
+    Assignment.objects.create(task=plan.app, resource=plan.resource)
+    client = client_for("admin")
+    response = client.post(f"/programs/{demo.dcx.pk}/leveling/apply/", follow=True)
+    html = response.content.decode()
+    assert "Levelling applied: start no earlier than on" in html and "Undo levelling" in html
+    after = pool.level_program_preview(demo.user("admin"), demo.dcx.pk)
+    assert after.before == ()
+    from altitude.resources.models import LevelingApplication
+
+    application = LevelingApplication.objects.get(program=demo.dcx)
+    # DCX-01's manager sees the program but may not change DCX-02's tasks.
+    refused = client_for("project").post(f"/programs/{demo.dcx.pk}/leveling/{application.pk}/undo/")
+    assert refused.status_code == 403 and "change this DCX-02 task" in refused.content.decode()
+    assert LevelingApplication.objects.get(pk=application.pk).undone_at is None
+    client.post(f"/programs/{demo.dcx.pk}/leveling/{application.pk}/undo/")
+    assert LevelingApplication.objects.get(pk=application.pk).undone_at is not None
+    assert pool.level_program_preview(demo.user("admin"), demo.dcx.pk).before
+
+
+def test_the_api_applies_and_undoes(client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    client = client_for("project")
+    url = f"/api/v1/projects/{demo.dcx01.pk}/leveling/apply"
+    assert client_for("member").post(url, "{}", content_type="application/json").status_code == 403
+    assert client.post(url, '{"within_float": "sometimes"}', content_type="application/json").status_code == 422
+    response = client.post(url, "{}", content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(c["label"], c["constraint_type_before"], c["constraint_date_before"]) for c in body["changes"]] == [
+        ("1.2 Build", "asap", None)]
+    again = client.post(url, "{}", content_type="application/json")
+    assert again.status_code == 422 and "changes nothing" in again.json()["detail"]
+    undo = client.post(f"/api/v1/leveling/{body['id']}/undo")
+    assert undo.status_code == 200 and undo.json()["restored"] == 1
+    assert client.post(f"/api/v1/leveling/{body['id']}/undo").status_code == 422
+    assert client_for("outsider").post(f"/api/v1/leveling/{body['id']}/undo").status_code == 404
+    assert client.post("/api/v1/leveling/999999/undo").status_code == 404
+    assert Task.objects.get(pk=plan.build.pk).constraint_type == "asap"

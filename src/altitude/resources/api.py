@@ -1,19 +1,24 @@
-"""``/api/v1/resources``, ``/api/v1/assignments`` and ``/api/v1/time-entries``: parse, call one service, return."""
+"""``/api/v1/resources``, ``/api/v1/assignments``, ``/api/v1/time-entries`` and levelling: parse, call one
+service, return."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.resources import services, time_entries
+from altitude.resources import leveling_apply, services, time_entries
 from altitude.resources.models import Assignment, Resource, ResourceKind, TimeEntry
 from altitude.resources.schemas import (
     AssignmentIn,
     AssignmentOut,
     AssignmentPatch,
+    LevelingAppliedOut,
+    LevelingApplyIn,
     LevelingPreviewOut,
+    LevelingUndoneOut,
     ResourceIn,
     ResourceOut,
     ResourcePatch,
@@ -147,3 +152,34 @@ def project_leveling_preview(request: HttpRequest, project_id: int, query: Query
 def program_leveling_preview(request: HttpRequest, program_id: int, query: Query[LevelingQuery]) -> object:
     """The same across every project of the program, on their shared resources (project priorities count)."""
     return services.level_program_preview(request.user, program_id, within_float=query.within_float)
+
+
+def _applied(outcome: leveling_apply.Applied) -> dict[str, Any]:
+    a = outcome.application
+    return {
+        "id": a.pk, "project_id": a.project_id, "program_id": a.program_id, "created_at": a.created_at,
+        "within_float": a.within_float, "kept": list(outcome.kept),
+        "changes": [{"task_id": c["task"], "label": c["label"], "constraint_type_before": c["type"],
+                     "constraint_date_before": c["date"]} for c in a.changes],
+    }
+
+
+@router.post("/projects/{project_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
+def apply_project_leveling(request: HttpRequest, project_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+    """Write the preview: start no earlier than on each task a resource delays, then reschedule (422 when
+    nothing needs levelling). Undo with ``POST /leveling/{id}/undo``."""
+    return 201, _applied(services.apply_leveling(request.user, project_id, within_float=payload.within_float))
+
+
+@router.post("/programs/{program_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
+def apply_program_leveling(request: HttpRequest, program_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+    """The same across every project of the program (manager of each project, or PMO)."""
+    return 201, _applied(services.apply_program_leveling(request.user, program_id, within_float=payload.within_float))
+
+
+@router.post("/leveling/{application_id}/undo", response=LevelingUndoneOut, tags=["leveling"])
+def undo_leveling(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    """Put back the constraints a levelling replaced, on tasks unchanged since; then reschedule."""
+    outcome = services.undo_leveling(request.user, application_id)
+    return {"id": outcome.application.pk, "undone_at": outcome.application.undone_at,
+            "restored": outcome.restored, "kept": list(outcome.kept)}

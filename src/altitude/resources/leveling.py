@@ -77,6 +77,11 @@ class LevelingPreview:
     seconds: float
 
     @property
+    def resource_driven(self) -> int:
+        """Tasks a resource delays (applying constrains these; the others follow a predecessor)."""
+        return sum(1 for d in self.delayed if d.resource is not None)
+
+    @property
     def finish_slip_days(self) -> int | None:
         """Calendar days the levelled finish lies after the unlevelled one."""
         if self.finish_before is None or self.finish_after is None:

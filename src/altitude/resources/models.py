@@ -120,3 +120,39 @@ class TimeEntry(VersionedModel):
     def clean(self) -> None:
         if self.minutes is not None and not 1 <= self.minutes <= MINUTES_PER_DAY:
             raise ValidationError({"minutes": "Enter between 1 minute and 24 hours."})
+
+
+class LevelingApplication(models.Model):
+    """One "apply levelling" on a project or a program: the start-no-earlier-than constraints
+    it set (with each task's constraint before and version after), so that it can be undone
+    for every task nobody has changed since."""
+
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_applications",
+    )
+    program = models.ForeignKey(
+        "delivery.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_applications",
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    within_float = models.BooleanField(default=False)
+    changes = models.JSONField(
+        default=list, help_text='[{"task": id, "label": "WBS name", "type": before, "date": before, "version": after}]',
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, program__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=False),
+                name="leveling_application_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"levelling {self.pk} ({len(self.changes)} tasks)"

@@ -134,3 +134,31 @@ class LevelingPreviewOut(Schema):
     after: list[OverloadOut] = Field(description="Over-allocations levelling cannot remove.")
     within_float: bool
     seconds: float
+
+
+class LevelingApplyIn(Schema):
+    within_float: bool = Field(False, description="Move tasks only within their float: the finish never moves.")
+
+
+class LevelingChangeOut(Schema):
+    task_id: int
+    label: str
+    constraint_type_before: str
+    constraint_date_before: dt.date | None
+
+
+class LevelingAppliedOut(Schema):
+    id: int = Field(description="Pass it to POST /leveling/{id}/undo.")
+    project_id: int | None
+    program_id: int | None
+    created_at: datetime
+    within_float: bool
+    changes: list[LevelingChangeOut] = Field(description="Each task that got a start-no-earlier-than constraint.")
+    kept: list[str] = Field(description="Delayed tasks that kept a constraint of their own.")
+
+
+class LevelingUndoneOut(Schema):
+    id: int
+    undone_at: datetime
+    restored: int
+    kept: list[str] = Field(description="Tasks changed since the levelling: their constraint stays.")

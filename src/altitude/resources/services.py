@@ -14,11 +14,11 @@ from altitude.core.notifications import notify
 from altitude.core.policy import Action, AnyUser, authorize, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
-from altitude.delivery.models import Calendar, Task
+from altitude.delivery.models import Calendar, Project, Task
 from altitude.delivery.services import get_program, get_project, visible_projects
 from altitude.delivery.services.scheduling import program_project_ids
-from altitude.resources import leveling
-from altitude.resources.models import Assignment, Resource
+from altitude.resources import leveling, leveling_apply
+from altitude.resources.models import Assignment, LevelingApplication, Resource
 from altitude.strategy.services import visible_portfolios
 
 RESOURCE_FIELDS = frozenset({"name", "kind", "user_id", "max_units", "calendar_id", "cost_rate"})
@@ -146,3 +146,47 @@ def level_program_preview(user: AnyUser, program_id: int, *, within_float: bool 
     if not project_ids:
         raise InvalidInput("The program has no projects yet.", field="program_id")
     return leveling.preview(project_ids, within_float=within_float)
+
+
+def apply_leveling(user: AnyUser, project_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
+    """Write the preview: start-no-earlier-than on each task a resource delays, then reschedule."""
+    project = get_project(user, project_id)
+    return leveling_apply.apply(user, [project], project=project, within_float=within_float)
+
+
+def _program_projects(program_id: int) -> list[Project]:
+    projects = list(Project.objects.filter(program_id=program_id).order_by("code"))
+    if not projects:
+        raise InvalidInput("The program has no projects yet.", field="program_id")
+    return projects
+
+
+def apply_program_leveling(user: AnyUser, program_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
+    """The same for every project of a program at once (the program manager's shared pool)."""
+    program = get_program(user, program_id)
+    return leveling_apply.apply(user, _program_projects(program.pk), program=program, within_float=within_float)
+
+
+def latest_leveling(*, project_id: int | None = None, program_id: int | None = None) -> LevelingApplication | None:
+    """The scope's last application (callers have checked that the user sees the scope)."""
+    qs = LevelingApplication.objects.select_related("user", "undone_by")
+    return (qs.filter(project_id=project_id) if project_id is not None else qs.filter(program_id=program_id or 0)).first()
+
+
+def get_leveling(user: AnyUser, application_id: int) -> LevelingApplication:
+    application = LevelingApplication.objects.filter(pk=application_id).first()
+    if application is None:
+        raise NotFound("No levelling with that id.")
+    if application.project_id:
+        get_project(user, application.project_id)  # NotFound unless the user sees it
+    else:
+        get_program(user, application.program_id)  # type: ignore[arg-type]
+    return application
+
+
+def undo_leveling(user: AnyUser, application_id: int) -> leveling_apply.Undone:
+    """Restore the constraints an application replaced (on tasks unchanged since) and reschedule."""
+    application = get_leveling(user, application_id)
+    projects = ([application.project] if application.project is not None
+                else _program_projects(application.program_id))  # type: ignore[arg-type]
+    return leveling_apply.undo(user, application, projects)

@@ -1,0 +1,131 @@
+"""Apply a levelling preview to the plan, and undo it.
+
+Applying writes what a project manager would write by hand, and what a drag on the Gantt
+writes: a *start no earlier than* constraint on each task levelling delays because of a
+resource, at its levelled start date; then the plan is rescheduled, so the tasks that only
+followed a delayed predecessor move with it. (MS Project stores a hidden "levelling delay"
+instead; a visible constraint says why the task starts then, and the task list shows it.)
+
+Tasks with a constraint of another kind (must start on, finish no later than...) keep it:
+they are reported, never overwritten. Each application records every task's constraint
+before and version after, so "Undo" restores the tasks nobody has changed since (the others
+are reported and keep the constraint) and reschedules again. Everything happens in one
+transaction: a refusal or an error leaves the plan as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from altitude.core.errors import InvalidInput
+from altitude.core.policy import Action, AnyUser, authorize_visible
+from altitude.core.policy import Resource as Res
+from altitude.core.services import update_versioned
+from altitude.delivery.models import ConstraintType, Program, Project, Task
+from altitude.delivery.services import reschedule_program, reschedule_project
+from altitude.resources import leveling
+from altitude.resources.models import LevelingApplication
+
+
+@dataclass(frozen=True)
+class Applied:
+    application: LevelingApplication
+    kept: tuple[str, ...]  # delayed tasks whose own constraint was kept (another kind, or later)
+
+
+def _check_managers(user: AnyUser, projects: Sequence[Project]) -> None:
+    """Applying changes tasks: the user must be allowed to change tasks in every project."""
+    for project in projects:  # visible already (the project, or through its program): 403, not 404
+        authorize_visible(user, Res.TASK, Action.CHANGE, project, label=f"{project.code} task")
+        authorize_visible(user, Res.SCHEDULE, Action.RESCHEDULE, project, label=f"{project.code} schedule")
+
+
+def _reschedule(user: AnyUser, project: Project | None, program: Program | None) -> None:
+    if program is not None:
+        reschedule_program(user, program.pk)
+    elif project is not None:
+        reschedule_project(user, project.pk)
+
+
+def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None = None,
+          program: Program | None = None, within_float: bool = False) -> Applied:
+    """Level ``projects`` (the scope: one ``project`` or a ``program``) and write the result."""
+    _check_managers(user, projects)
+    with transaction.atomic():
+        preview = leveling.preview([p.pk for p in projects], within_float=within_float)
+        driven = [d for d in preview.delayed if d.resource is not None]  # the rest follow a predecessor
+        tasks = Task.objects.select_for_update().in_bulk([d.task_id for d in driven])
+        changes: list[dict[str, object]] = []
+        kept: list[str] = []
+        for delayed in driven:
+            task = tasks[delayed.task_id]
+            day = timezone.localtime(delayed.levelled_start).date()
+            free = task.constraint_type == ConstraintType.ASAP
+            earlier = task.constraint_type == ConstraintType.SNET and (
+                task.constraint_date is None or task.constraint_date < day)
+            if not (free or earlier):
+                kept.append(delayed.label)
+                continue
+            saved = update_versioned(task, task.version, {"constraint_type": ConstraintType.SNET,
+                                                          "constraint_date": day}, "task")
+            changes.append({
+                "task": task.pk, "label": delayed.label, "type": task.constraint_type,
+                "date": task.constraint_date.isoformat() if task.constraint_date else None,
+                "version": saved.version,
+            })
+        if not changes:
+            raise InvalidInput(
+                "Levelling changes nothing here: no task is delayed by a resource"
+                + (f" that is free to move ({', '.join(kept)} keep their own constraints)." if kept else "."),
+                field="leveling",
+            )
+        _reschedule(user, project, program)
+        application = LevelingApplication.objects.create(
+            project=project, program=program, within_float=within_float, changes=changes,
+            user=user if user.is_authenticated else None,  # type: ignore[misc]
+        )
+    return Applied(application, tuple(kept))
+
+
+@dataclass(frozen=True)
+class Undone:
+    application: LevelingApplication
+    restored: int
+    kept: tuple[str, ...]  # tasks changed since the application: their constraint stays
+
+
+def undo(user: AnyUser, application: LevelingApplication, projects: Sequence[Project]) -> Undone:
+    """Put back the constraints ``application`` replaced, where nobody changed the task since."""
+    _check_managers(user, projects)
+    if application.undone_at is not None:
+        raise InvalidInput("This levelling was already undone.", field="leveling")
+    with transaction.atomic():
+        locked = LevelingApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.undone_at is not None:
+            raise InvalidInput("This levelling was already undone.", field="leveling")
+        tasks = Task.objects.select_for_update().in_bulk([int(c["task"]) for c in locked.changes])
+        restored = 0
+        kept: list[str] = []
+        for change in locked.changes:
+            task = tasks.get(int(change["task"]))
+            if task is None:
+                continue  # deleted since: nothing to restore
+            if task.version != change["version"]:
+                kept.append(str(change["label"]))
+                continue
+            before = change["date"]
+            update_versioned(task, task.version, {
+                "constraint_type": change["type"],
+                "constraint_date": dt.date.fromisoformat(str(before)) if before else None,
+            }, "task")
+            restored += 1
+        _reschedule(user, locked.project, locked.program)
+        locked.undone_at = timezone.now()
+        locked.undone_by = user if user.is_authenticated else None  # type: ignore[assignment]
+        locked.save(update_fields=["undone_at", "undone_by"])
+    return Undone(locked, restored, tuple(kept))
