@@ -8,6 +8,7 @@ has 13 days of work. Nothing is ever written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -285,3 +286,23 @@ def test_the_api_applies_and_undoes(client_for: Clients, demo: Demo, plan: Plan,
     assert client_for("outsider").post(f"/api/v1/leveling/{body['id']}/undo").status_code == 404
     assert client.post("/api/v1/leveling/999999/undo").status_code == 404
     assert Task.objects.get(pk=plan.build.pk).constraint_type == "asap"
+
+
+def test_a_task_under_way_keeps_its_dates(demo: Demo, plan: Plan) -> None:
+    """Build started: its remaining work goes on, so levelling moves the Patch (not started), though
+    the Patch leads a longer chain and levelling unstarted work would have put it first."""
+    from tests.web.planning import link
+
+    pm = demo.user("project")
+    patch = task(pm, demo.dcx01, "Patch", 1)
+    link(pm, patch, task(pm, demo.dcx01, "Roll-out", 10))
+    Assignment.objects.create(task=patch, resource=plan.resource)
+    Task.objects.filter(pk=plan.design.pk).update(percent_complete=100, actual_start=dt.date(2026, 3, 2),
+                                                  actual_finish=dt.date(2026, 3, 6))
+    Task.objects.filter(pk=plan.build.pk).update(percent_complete=30, actual_start=dt.date(2026, 3, 9))
+    Project.objects.filter(pk=demo.dcx01.pk).update(status_date=dt.date(2026, 3, 10))
+    result = pool.level_preview(pm, demo.dcx01.pk)
+    delayed = {d.label: d for d in result.delayed}
+    assert "1.2 Build" not in delayed, delayed
+    assert delayed["3 Patch"].resource == "Lena Fischer" and delayed["3 Patch"].competing == ("1.2 Build",)
+    assert result.after == ()

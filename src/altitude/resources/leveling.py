@@ -21,15 +21,23 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.utils import timezone
 
 from altitude.core.errors import InvalidInput
-from altitude.delivery.adapters import load_plan, to_engine
+from altitude.delivery.adapters import TASK_COLUMNS, load_plan, to_engine
 from altitude.delivery.models import Project
 from altitude.engine.errors import CyclicDependency, ScheduleValidationError
-from altitude.engine.leveling import LevelingOptions, LevelingResult, LoadProfile, Mode, level
+from altitude.engine.leveling import (
+    LevelingOptions,
+    LevelingProblem,
+    LevelingResult,
+    LoadProfile,
+    Mode,
+    level,
+)
 from altitude.engine.leveling import Resource as PoolResource
 from altitude.engine.leveling.adapter import ScheduledProblem, TaskResourcing, problem_from_schedule
 from altitude.resources.models import Assignment, Resource
@@ -105,6 +113,21 @@ def _demands(project_ids: Sequence[int]) -> tuple[dict[str, TaskResourcing], dic
     return {task: TaskResourcing(units) for task, units in demands.items()}, pool
 
 
+_PERCENT = TASK_COLUMNS.index("percent_complete")
+_ACTUAL_START = TASK_COLUMNS.index("actual_start")
+
+
+def _started_stay(problem: LevelingProblem, rows: Sequence[tuple[Any, ...]]) -> LevelingProblem:
+    """Tasks already under way keep their dates: their remaining work continues from the status
+    date, and levelling moves what has not started. (A constraint could not move a started task
+    anyway, so what is previewed is what "apply" can write.)"""
+    started = {str(row[0]) for row in rows if row[_PERCENT] or row[_ACTUAL_START]}
+    if not started:
+        return problem
+    return replace(problem, activities=tuple(
+        replace(a, latest_start=a.earliest_start) if a.id in started else a for a in problem.activities))
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -125,7 +148,8 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
     except ScheduleValidationError as exc:
         where = plan.label(exc.task) if exc.task else "the schedule"
         raise InvalidInput(f"{where}: {exc}", field=(exc.field or "schedule").split(".")[-1]) from exc
-    result = level(scheduled.problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
+    problem = _started_stay(scheduled.problem, plan.tasks)
+    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
     return _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
 
 
