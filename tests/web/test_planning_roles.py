@@ -17,7 +17,7 @@ from django.test import Client
 from altitude.config.api import api
 from altitude.core.policy import ROUTES, Resource
 from altitude.delivery.models import Baseline, Calendar, Dependency, Task
-from altitude.resources.models import Assignment
+from altitude.resources.models import Assignment, LevelingApplication
 from altitude.resources.models import Resource as Pool
 from tests.personas import Demo
 from tests.web.planning import Plan, call
@@ -109,7 +109,24 @@ MATRIX: dict[str, tuple[Request, dict[str, int]]] = {
     "project_schedule": (lambda d, p: ("GET", f"/api/v1/projects/{d.dcx01.pk}/schedule", None), read()),
     "program_schedule": (lambda d, p: ("GET", f"/api/v1/programs/{d.dcx.pk}/schedule", None),
                          read() | {"project": 403, "member": 403}),
+    "project_leveling_preview": (lambda d, p: ("GET", f"/api/v1/projects/{d.dcx01.pk}/leveling-preview", None),
+                                 read()),
+    "program_leveling_preview": (lambda d, p: ("GET", f"/api/v1/programs/{d.dcx.pk}/leveling-preview", None),
+                                 read() | {"project": 403, "member": 403}),
+    # The plan over-books nobody: whoever may apply gets "changes nothing" (422), after the policy check.
+    "apply_project_leveling": (lambda d, p: ("POST", f"/api/v1/projects/{d.dcx01.pk}/leveling/apply", {}),
+                               project_write(422)),
+    # Applying across the program changes tasks of every project: DCX-01's manager may not (DCX-02).
+    "apply_program_leveling": (lambda d, p: ("POST", f"/api/v1/programs/{d.dcx.pk}/leveling/apply", {}),
+                               {"portfolio": 422, "program": 422, "admin": 422, "project": 403, "member": 403,
+                                "executive": 403, "outsider": 404}),
+    "undo_leveling": (lambda d, p: ("POST", f"/api/v1/leveling/{_application(d)}/undo", None), project_write(200)),
 }
+
+
+def _application(d: Demo) -> int:
+    """A levelling of DCX-01 to undo (created in the persona's savepoint, so each meets a fresh one)."""
+    return int(LevelingApplication.objects.create(project=d.dcx01, changes=[]).pk)
 
 
 def planning_operations() -> set[str]:
