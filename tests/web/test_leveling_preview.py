@@ -306,3 +306,17 @@ def test_a_task_under_way_keeps_its_dates(demo: Demo, plan: Plan) -> None:
     assert "1.2 Build" not in delayed, delayed
     assert delayed["3 Patch"].resource == "Lena Fischer" and delayed["3 Patch"].competing == ("1.2 Build",)
     assert result.after == ()
+
+
+def test_a_long_list_of_delays_is_cut_at_200_on_the_page(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    from altitude.delivery.services.tasks import renumber
+
+    made = Task.objects.bulk_create(Task(project=demo.dcx01, name=f"Fix {k}", position=100 + k, duration_minutes=480)
+                                    for k in range(210))
+    renumber(demo.dcx01.pk)
+    Assignment.objects.bulk_create(Assignment(task=t, resource=plan.resource) for t in made)
+    api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
+    assert len(api["delayed"]) > 200
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert html.count("<tr data-task=") == 200
+    assert f"The first 200 of {len(api['delayed'])} delayed tasks" in html

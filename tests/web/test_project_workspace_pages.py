@@ -44,7 +44,7 @@ PAGES = [
     ("schedule/data/", 22, '"baseline":"Approved plan"'),
     ("tasks/", 20, "Build Order tracking"),
     ("board/", 18, "Build Order tracking"),
-    ("resources/", 14, "Load per week"),
+    ("resources/", 15, "Load per week"),  # 14 + the last levelling applied (to offer its undo)
 ]
 
 
