@@ -306,6 +306,13 @@ def test_a_task_under_way_keeps_its_dates(demo: Demo, plan: Plan) -> None:
     assert "1.2 Build" not in delayed, delayed
     assert delayed["3 Patch"].resource == "Lena Fischer" and delayed["3 Patch"].competing == ("1.2 Build",)
     assert result.after == ()
+    # Build's remaining 2.1 days end part-way through a day: the Patch starts then, so its
+    # constraint is the next day (on the same day it would start early and overlap Build).
+    patch = delayed["3 Patch"]
+    assert patch.levelled_start.time() > dt.time(8) and patch.constraint_date == patch.levelled_start.date() + dt.timedelta(days=1)
+    applied = pool.apply_leveling(pm, demo.dcx01.pk)
+    assert [c["label"] for c in applied.application.changes] == ["3 Patch"]
+    assert pool.level_preview(pm, demo.dcx01.pk).before == (), "no part-day overlap left"
 
 
 def test_a_long_list_of_delays_is_cut_at_200_on_the_page(client_for: Clients, demo: Demo, plan: Plan) -> None:

@@ -55,6 +55,7 @@ class DelayedTask:
     label: str
     start: dt.datetime
     levelled_start: dt.datetime
+    constraint_date: dt.date  # start no earlier than this day gives the levelled start, or just after it
     delay_days: float
     resource: str | None
     competing: tuple[str, ...]
@@ -153,6 +154,20 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
     return _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
 
 
+def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.datetime) -> dt.date:
+    """The day a start-no-earlier-than constraint needs so the task starts no earlier than ``start``.
+
+    Constraints are dates: the scheduler starts the task at the first working minute of the day.
+    When levelling starts it later that day (after a fractional task), the next day is needed,
+    or applying would start it early and over-book again for part of a day.
+    """
+    calendar = scheduled.network.calendars[int(scheduled.network.cal[row])]
+    day = start.date()
+    if calendar.offset_of(dt.datetime(day.year, day.month, day.day)) < offset:
+        return day + dt.timedelta(days=1)
+    return day
+
+
 def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled: ScheduledProblem,
              result: LevelingResult, within_float: bool, seconds: float) -> LevelingPreview:
     """Engine offsets back to dates and ids back to names (``name``: engine id -> "WBS name")."""
@@ -165,6 +180,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
     finishes_before = scheduled.dates(ids, [t.early_start + length[t.id] for t in own], finish=True)
     finishes_after = scheduled.dates(ids, [t.finish for t in own], finish=True)
     why = {d.task: d for d in result.delays}
+    index = scheduled.network.index()
     delayed = []
     for k, task in enumerate(own):
         if task.delay <= 0:
@@ -172,6 +188,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         reason = why.get(task.id)
         delayed.append(DelayedTask(
             task_id=int(task.id), label=name(task.id), start=_local(early[k]), levelled_start=_local(levelled[k]),
+            constraint_date=_whole_day(scheduled, index[task.id], task.start, levelled[k]),
             delay_days=round(task.delay / 60 / HOURS_PER_DAY, 1),
             resource=pool[reason.resource].name if reason and reason.resource and reason.resource in pool else None,
             competing=tuple(name(t) for t in reason.competing_tasks) if reason else (),

@@ -64,7 +64,7 @@ def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None
         kept: list[str] = []
         for delayed in driven:
             task = tasks[delayed.task_id]
-            day = timezone.localtime(delayed.levelled_start).date()
+            day = delayed.constraint_date
             free = task.constraint_type == ConstraintType.ASAP
             earlier = task.constraint_type == ConstraintType.SNET and (
                 task.constraint_date is None or task.constraint_date < day)
