@@ -5,7 +5,9 @@ inside each project, 20 links from each project into the next) is rescheduled th
 ``reschedule_program`` end to end (load in a fixed number of queries, engine, one
 bulk write, the run record), then its schedule endpoint is fetched as the Gantt does.
 Targets: reschedule < 1 s, schedule endpoint < 300 ms, and the same query count for
-1,000 and 5,000 tasks.
+1,000 and 5,000 tasks. Then every leaf task is assigned to one of 50 shared people and the
+levelling preview endpoint levels the whole program (its own target: < 3 s, half a second
+of it the heuristic's budget).
 
     .venv/bin/python benchmarks/bench_reschedule.py [--tasks 5000] [--projects 10] [--repeat 5]
 
@@ -138,6 +140,35 @@ def time_schedule_endpoint(program_id: int, repeat: int) -> tuple[list[float], i
     return times, len(response.content), len(response.json()["tasks"])
 
 
+def time_leveling_preview(program_id: int, repeat: int) -> tuple[list[float], dict[str, object]]:
+    """Assign every leaf to one of 50 people (random, seeded), then time the preview endpoint."""
+    from decimal import Decimal
+
+    from django.test import Client
+
+    from altitude.accounts.models import User
+    from altitude.delivery.models import Program, Task
+    from altitude.resources.models import Assignment, Resource
+
+    rng = random.Random(3)
+    program = Program.objects.get(pk=program_id)
+    people = Resource.objects.bulk_create(
+        Resource(portfolio_id=program.portfolio_id, name=f"Person {k}", max_units=Decimal("1")) for k in range(50))
+    leaves = Task.objects.filter(project__program=program, children__isnull=True, milestone=False).values_list("pk", flat=True)
+    Assignment.objects.bulk_create((Assignment(task_id=pk, resource=rng.choice(people)) for pk in leaves), batch_size=2000)
+    client = Client()
+    client.force_login(User.objects.get(username="bench"))
+    url = f"/api/v1/programs/{program_id}/leveling-preview"
+    times, body = [], {}
+    for _ in range(repeat):
+        clock = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - clock)
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+    return times, body
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=5000)
@@ -168,8 +199,15 @@ def main() -> int:
     print(f"GET /api/v1/programs/{{id}}/schedule: {rows:,} tasks, {size / 1024:.0f} KiB, "
           f"median {e_median * 1000:.0f} ms, best {min(endpoint) * 1000:.0f} ms")
 
+    preview, body = time_leveling_preview(big, max(1, args.repeat // 2))
+    p_median = statistics.median(preview)
+    print(f"GET /api/v1/programs/{{id}}/leveling-preview: {body['tasks']:,} tasks on {body['resources']} people, "
+          f"{len(body['delayed']):,} delayed, {len(body['before'])} over-allocations before and "
+          f"{len(body['after'])} after, finish {body['finish_before']} -> {body['finish_after']}; "
+          f"median {p_median:.2f} s, best {min(preview):.2f} s")
     checks = [
         (f"reschedule {big_tasks:,} tasks across {args.projects} projects < 1 s (warm median)", median < 1.0),
+        (f"levelling preview of {body['tasks']:,} tasks < 3 s (median)", p_median < 3.0),
         ("query count constant in the number of tasks", small_queries == big_queries),
         (f"schedule endpoint for {rows:,} tasks < 300 ms (median)", e_median < 0.3),
     ]

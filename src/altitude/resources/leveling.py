@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -103,14 +104,15 @@ def _percent(units: object) -> int:
 
 
 def _demands(project_ids: Sequence[int]) -> tuple[dict[str, TaskResourcing], dict[str, Resource]]:
-    """Each task's demands in percent units, and the resources they name (1 query)."""
+    """Each task's demands in percent units, and the resources they name (2 queries: rows, not
+    model instances, for the thousands of assignments of a program)."""
     demands: dict[str, dict[str, int]] = {}
-    pool: dict[str, Resource] = {}
-    for assignment in Assignment.objects.filter(task__project_id__in=project_ids).select_related("resource"):
-        key = str(assignment.resource_id)
-        pool[key] = assignment.resource
-        per_task = demands.setdefault(str(assignment.task_id), {})
-        per_task[key] = per_task.get(key, 0) + _percent(assignment.units)
+    for task, resource, units in Assignment.objects.filter(task__project_id__in=project_ids).values_list(
+            "task_id", "resource_id", "units"):
+        per_task = demands.setdefault(str(task), {})
+        per_task[str(resource)] = per_task.get(str(resource), 0) + _percent(units)
+    named = {r for units in demands.values() for r in units}
+    pool = {str(r.pk): r for r in Resource.objects.filter(pk__in=[int(k) for k in named])}
     return {task: TaskResourcing(units) for task, units in demands.items()}, pool
 
 
@@ -195,7 +197,17 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
             predecessor=name(reason.predecessor) if reason and reason.predecessor else None,
         ))
     delayed.sort(key=lambda d: (d.levelled_start, d.label))
-    demands = {a.id: a.demands for a in scheduled.problem.activities}
+    users: dict[str, list[str]] = {}  # resource -> the tasks demanding it
+    for a in scheduled.problem.activities:
+        for resource, units in a.demands.items():
+            if units:
+                users.setdefault(resource, []).append(a.id)
+    network = scheduled.network
+
+    def at(task: str, offset: int, finish: bool) -> dt.datetime:
+        """An offset on ``task``'s calendar as a local date-time."""
+        calendar = network.calendars[int(network.cal[index[task]])]
+        return _local(calendar.finish_at(offset) if finish else calendar.start_at(offset))
 
     def overloads(profiles: Sequence[LoadProfile], windows: Mapping[str, tuple[int, int]]) -> tuple[Overload, ...]:
         """Maximal runs over capacity (adjacent segments merged, the peak kept) with the tasks in them."""
@@ -210,16 +222,16 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
                     runs[-1][2] = max(runs[-1][2], seg.load)
                 else:
                     runs.append([seg.start, seg.end, seg.load, seg.capacity])
+            if not runs:
+                continue
+            # The resource's tasks by start; each run takes those overlapping it.
+            spans = sorted((windows[t][0], windows[t][1], t) for t in users.get(profile.resource, ()) if t in windows)
+            starts = [span[0] for span in spans]
             for begin, end, peak, capacity in runs:
-                holders = sorted(t for t, (s, f) in windows.items()
-                                 if demands.get(t, {}).get(profile.resource) and s < end and f > begin)
-                if not holders:
-                    continue
-                # One offset per call: ``dates`` maps each task once.
-                start = scheduled.dates([holders[0]], [begin], finish=False)[0]
-                stop = scheduled.dates([holders[0]], [end], finish=True)[0]
-                found.append(Overload(pool[profile.resource].name, _local(start), _local(stop), peak, capacity,
-                                      tuple(name(t) for t in holders)))
+                holders = sorted(t for s, f, t in spans[:bisect_left(starts, end)] if f > begin)
+                if holders:
+                    found.append(Overload(pool[profile.resource].name, at(holders[0], begin, False),
+                                          at(holders[0], end, True), peak, capacity, tuple(name(t) for t in holders)))
         return tuple(sorted(found, key=lambda o: (o.start, o.resource)))
 
     return LevelingPreview(

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from altitude.engine.leveling import ga, lns
 from altitude.engine.leveling.exact import ExactOutcome, ExactResult, energy_bound, solve_exact
 from altitude.engine.leveling.explain import explain_delays, overallocations
+from altitude.engine.leveling.grain import coarsen, refine, time_grain
 from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode, Resource
 from altitude.engine.leveling.network import Network, compile_problem
@@ -90,9 +91,18 @@ def _unsplit(net: Network, start: tuple[int, ...]) -> Schedule:
 def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> LevelingResult:
     """Level ``problem``: resource-feasible dates, as short as the mode and budget allow.
 
-    Raises :class:`~altitude.engine.leveling.model.CyclicDependency` on a cycle.
+    Raises :class:`~altitude.engine.leveling.model.CyclicDependency` on a cycle. Plans in
+    working minutes are levelled on their coarsest grain (:mod:`.grain`: often a day or an
+    hour), with the same dates as a result.
     """
     options = options or LevelingOptions()
+    g = time_grain(problem)
+    if g > 1:
+        return refine(_level(coarsen(problem, g), options), g)
+    return _level(problem, options)
+
+
+def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult:
     started = time.perf_counter()
     net = compile_problem(problem)
     resources = problem.resources
