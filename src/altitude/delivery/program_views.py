@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from altitude.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from altitude.core.errors import InvalidInput, PermissionDenied
 from altitude.core.models import Role
 from altitude.core.paging import paginate
 from altitude.core.policy import is_global_staff, role_on
 from altitude.delivery import services
 from altitude.delivery.views import or_404
-from altitude.delivery.workspace_views import leveling_message
 from altitude.governance.cockpit import program_cockpit
 from altitude.reporting.services import report_rows
 from altitude.resources import services as pool
@@ -66,38 +63,3 @@ def program_leveling(request: HttpRequest, program_id: int) -> HttpResponse:
             context["leveling_error"] = exc.message
     return render(request, "delivery/program_leveling.html", context)
 
-
-@login_required
-@require_POST
-def program_leveling_apply(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = or_404(services.get_program, request.user, program_id)
-    try:
-        outcome = pool.apply_program_leveling(request.user, program.pk,
-                                              within_float=request.POST.get("within_float") == "on")
-    except PermissionDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    except DomainError as exc:
-        messages.error(request, f"Levelling not applied: {exc.message}")
-    else:
-        leveling_message(request, outcome)
-    return redirect(f"/programs/{program.pk}/leveling/")
-
-
-@login_required
-@require_POST
-def program_leveling_undo(request: HttpRequest, program_id: int, application_id: int) -> HttpResponse:
-    program = or_404(services.get_program, request.user, program_id)
-    try:
-        application = pool.get_leveling(request.user, application_id)
-        if application.program_id != program.pk:
-            raise NotFound("No levelling with that id in this program.")
-        outcome = pool.undo_leveling(request.user, application.pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    except DomainError as exc:
-        messages.error(request, f"Levelling not undone: {exc.message}")
-    else:
-        leveling_message(request, outcome)
-    return redirect(f"/programs/{program.pk}/leveling/")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from altitude.delivery import views
+from altitude.delivery import leveling_views, views
 from altitude.delivery import workspace_views as ws
 
 urlpatterns = [
@@ -19,8 +19,8 @@ urlpatterns = [
     path("projects/<int:project_id>/board/", ws.project_board, name="project-board"),
     path("projects/<int:project_id>/board/<int:task_id>/move/", ws.board_move, name="board-move"),
     path("projects/<int:project_id>/resources/", ws.project_resources, name="project-resources"),
-    path("projects/<int:project_id>/resources/leveling/apply/", ws.project_leveling_apply,
+    path("projects/<int:project_id>/resources/leveling/apply/", leveling_views.project_apply,
          name="project-leveling-apply"),
-    path("projects/<int:project_id>/resources/leveling/<int:application_id>/undo/", ws.project_leveling_undo,
+    path("projects/<int:project_id>/resources/leveling/<int:application_id>/undo/", leveling_views.project_undo,
          name="project-leveling-undo"),
 ]

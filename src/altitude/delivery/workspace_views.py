@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,7 +25,6 @@ from altitude.delivery.forms import TaskRowForm
 from altitude.delivery.models import Project, Task, TaskStatus
 from altitude.delivery.services.tasks import END
 from altitude.resources import services as pool
-from altitude.resources.leveling_apply import Applied, Undone
 
 TASKS_PER_PAGE = 100
 CONFLICT = "This task was changed by someone else since you loaded it; reloaded. Check the values and apply your change again."
@@ -315,52 +313,3 @@ def project_resources(request: HttpRequest, project_id: int) -> HttpResponse:
             context["leveling_error"] = exc.message
     return render(request, "delivery/project_resources.html", {"project": project, **context})
 
-
-def leveling_message(request: HttpRequest, outcome: Applied | Undone) -> None:
-    """Say what an apply or an undo wrote, and what it left alone."""
-    if isinstance(outcome, Applied):
-        count = len(outcome.application.changes)
-        text = (f"Levelling applied: start no earlier than on {count} task{'s' if count != 1 else ''}, "
-                "then rescheduled. Undo below puts their constraints back.")
-        if outcome.kept:
-            text += f" Kept their own constraint: {', '.join(outcome.kept)}."
-    else:
-        text = f"Levelling undone: {outcome.restored} constraint{'s' if outcome.restored != 1 else ''} restored, then rescheduled."
-        if outcome.kept:
-            text += f" Changed since, so left as they are: {', '.join(outcome.kept)}."
-    messages.success(request, text)
-
-
-@login_required
-@require_POST
-def project_leveling_apply(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(request, project_id)
-    try:
-        outcome = pool.apply_leveling(request.user, project.pk, within_float=request.POST.get("within_float") == "on")
-    except PermissionDenied as exc:
-        return _forbidden(request, exc)
-    except DomainError as exc:
-        messages.error(request, f"Levelling not applied: {exc.message}")
-    else:
-        leveling_message(request, outcome)
-    return redirect(f"/projects/{project.pk}/resources/#level-h")
-
-
-@login_required
-@require_POST
-def project_leveling_undo(request: HttpRequest, project_id: int, application_id: int) -> HttpResponse:
-    project = _project(request, project_id)
-    try:
-        application = pool.get_leveling(request.user, application_id)
-        if application.project_id != project.pk:
-            raise NotFound("No levelling with that id in this project.")
-        outcome = pool.undo_leveling(request.user, application.pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        return _forbidden(request, exc)
-    except DomainError as exc:
-        messages.error(request, f"Levelling not undone: {exc.message}")
-    else:
-        leveling_message(request, outcome)
-    return redirect(f"/projects/{project.pk}/resources/#level-h")

@@ -184,9 +184,15 @@ def get_leveling(user: AnyUser, application_id: int) -> LevelingApplication:
     return application
 
 
-def undo_leveling(user: AnyUser, application_id: int) -> leveling_apply.Undone:
-    """Restore the constraints an application replaced (on tasks unchanged since) and reschedule."""
+def undo_leveling(user: AnyUser, application_id: int, *, project_id: int | None = None,
+                  program_id: int | None = None) -> leveling_apply.Undone:
+    """Restore the constraints an application replaced (on tasks unchanged since) and reschedule.
+
+    ``project_id``/``program_id``: the page's scope; an application of another scope is not found there."""
     application = get_leveling(user, application_id)
+    if (project_id is not None and application.project_id != project_id) or (
+            program_id is not None and application.program_id != program_id):
+        raise NotFound("No levelling with that id here.")
     projects = ([application.project] if application.project is not None
                 else _program_projects(application.program_id))  # type: ignore[arg-type]
     return leveling_apply.undo(user, application, projects)
