@@ -15,7 +15,8 @@ Stored computed dates are aware, in the site's time zone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,17 +210,23 @@ class CyclicPlan(InvalidInput):
         self.cycle = list(labels)
 
 
-def run_engine(plan: Plan, status_date: dt.date | None = None, *, cycle_field: str = "predecessor_id") -> ScheduleResult:
-    """Build and schedule ``plan``; engine errors become domain errors naming tasks by WBS and name."""
+@contextmanager
+def engine_errors(plan: Plan, cycle_field: str = "predecessor_id") -> Iterator[None]:
+    """Engine errors raised inside become domain errors naming tasks by WBS and name."""
     try:
-        network = en.build_network(to_engine(plan, status_date))
-        return schedule(network)
+        yield
     except CyclicDependency as exc:
         raise CyclicPlan([plan.label(t) for t in exc.tasks], cycle_field) from exc
     except ScheduleValidationError as exc:
         where = plan.label(exc.task) if exc.task else "the schedule"
         field_name = (exc.field or "schedule").split(".")[-1]
         raise InvalidInput(f"{where}: {exc}", field=field_name) from exc
+
+
+def run_engine(plan: Plan, status_date: dt.date | None = None, *, cycle_field: str = "predecessor_id") -> ScheduleResult:
+    """Build and schedule ``plan``; engine errors become domain errors (:func:`engine_errors`)."""
+    with engine_errors(plan, cycle_field):
+        return schedule(en.build_network(to_engine(plan, status_date)))
 
 
 def check_acyclic(plan: Plan, cycle_field: str) -> None:

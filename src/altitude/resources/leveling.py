@@ -27,10 +27,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from altitude.core.errors import InvalidInput
-from altitude.delivery.adapters import TASK_COLUMNS, load_plan, to_engine
+from altitude.delivery.adapters import TASK_COLUMNS, engine_errors, load_plan, to_engine
 from altitude.delivery.models import Project
-from altitude.engine.errors import CyclicDependency, ScheduleValidationError
 from altitude.engine.leveling import (
     LevelingOptions,
     LevelingProblem,
@@ -142,15 +140,9 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
     resourcing, pool = _demands(project_ids)
     resources = [PoolResource(key, max(_percent(r.max_units), 0)) for key, r in sorted(pool.items())]
     priorities = {str(pk): 6 - p for pk, p in Project.objects.filter(pk__in=project_ids).values_list("pk", "priority")}
-    try:
+    with engine_errors(plan):  # the scheduler's own translation of engine errors
         scheduled = problem_from_schedule(to_engine(plan), resources, resourcing,
                                           project_priorities=priorities, within_float=within_float)
-    except CyclicDependency as exc:
-        raise InvalidInput("The plan has a dependency cycle: " + " → ".join(plan.label(t) for t in exc.tasks),
-                           field="predecessor_id") from exc
-    except ScheduleValidationError as exc:
-        where = plan.label(exc.task) if exc.task else "the schedule"
-        raise InvalidInput(f"{where}: {exc}", field=(exc.field or "schedule").split(".")[-1]) from exc
     problem = _started_stay(scheduled.problem, plan.tasks)
     result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
     return _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
