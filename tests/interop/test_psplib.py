@@ -81,12 +81,52 @@ def test_parse_small_instance_and_level_it() -> None:
             ),
             "malformed",
         ),
-        (SMALL.replace("    3\n", "    3 4\n"), "demands for 2 resources"),
+        (SMALL.replace("    3\n", "    3 4\n"), "2 numbers for 1 declared resources"),
+        (
+            SMALL.replace("  - renewable                 :  1   R\n", "").replace("    3\n", "    3 4\n"),
+            "job 1: 1 demands for 2 resources",
+        ),
+        (SMALL.replace("   3        1          1           4", "   3        2          1           4"), "2 modes"),
+        (SMALL.replace("   3        1          1           4", "   3        1          1           7"),
+         "successor 7 is not a job"),
+        (SMALL.replace("  4      1     0       0\n", ""), "expected 4 jobs, read 3"),
+        (SMALL.replace("  2      1     3       2", "  2      1     -3      2"), "must be >= 0"),
+        (SMALL.replace("  3      1     2       2", "  2      1     2       2"), "job 2 appears twice"),
+        ("", "PRECEDENCE RELATIONS"),
     ],
 )
 def test_malformed_files_say_where(text: str, message: str) -> None:
     with pytest.raises(PsplibFormatError, match=message):
         parse_sm(text)
+
+
+def test_layout_variants_read_the_same() -> None:
+    """Other tools write the same format with other spacing, line ends, rulers and labels."""
+    reference = parse_sm(SMALL)
+    variants = [
+        SMALL.replace("\n", "\r\n"),
+        SMALL.replace("------------------------------------------------------------------------\n", ""),
+        SMALL.replace("jobs (incl. supersource/sink ):  4", "JOBS (incl. supersource/sink):4"),
+        "\n".join("\t".join(line.split()) if line[:1] == " " else line for line in SMALL.splitlines()),
+        SMALL.replace("RESOURCEAVAILABILITIES:\n", "RESOURCEAVAILABILITIES:\n\n"),
+    ]
+    for text in variants:
+        assert parse_sm(text) == reference
+
+
+def test_non_renewable_resources_are_checked_in_total_and_left_out_of_the_schedule() -> None:
+    text = (
+        SMALL.replace("  - renewable                 :  1   R\n",
+                      "  - renewable                 :  1   R\n  - nonrenewable              :  1   N\n")
+        .replace("  2      1     3       2", "  2      1     3       2   4")
+        .replace("  1      1     0       0", "  1      1     0       0   0")
+        .replace("  3      1     2       2", "  3      1     2       2   5")
+        .replace("  4      1     0       0", "  4      1     0       0   0")
+    )
+    instance = parse_sm(text.replace("    3\n", "    3   9\n"))
+    assert instance.capacities == (3,) and instance.jobs[1].demands == (2,)
+    with pytest.raises(PsplibFormatError, match="non-renewable resource 2: the jobs need 9 in all, 8 available"):
+        parse_sm(text.replace("    3\n", "    3   8\n"))
 
 
 def test_instance_key() -> None:

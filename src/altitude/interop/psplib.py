@@ -67,11 +67,9 @@ class Bounds:
         return self.upper == self.lower
 
 
-def _section(lines: list[str], title: str) -> int:
-    for number, line in enumerate(lines):
-        if line.strip().upper().startswith(title):
-            return number
-    raise PsplibFormatError(f"section {title!r} not found")
+def _normal(text: str) -> str:
+    """Lower case without whitespace: labels match however a file spaces them."""
+    return "".join(text.split()).lower()
 
 
 def _ints(line: str, where: str) -> list[int]:
@@ -81,45 +79,112 @@ def _ints(line: str, where: str) -> list[int]:
         raise PsplibFormatError(f"{where}: expected integers in {line.strip()!r}") from error
 
 
-def _field(lines: list[str], label: str) -> int:
+def _field(lines: list[str], label: str) -> int | None:
+    """The integer after ``label :`` (``jobs (incl. supersource/sink ):  32``), if present."""
+    key = _normal(label)
     for line in lines:
-        if line.strip().lower().startswith(label):
-            return int(line.split(":", 1)[1].split()[0])
-    raise PsplibFormatError(f"field {label!r} not found")
+        head, colon, rest = line.partition(":")
+        if colon and _normal(head).lstrip("-").startswith(key):
+            tokens = rest.split()
+            if not tokens or not tokens[0].isdigit():
+                raise PsplibFormatError(f"{label}: expected a number in {line.strip()!r}")
+            return int(tokens[0])
+    return None
+
+
+def _rows(lines: list[str], title: str) -> list[list[int]]:
+    """The integer rows of section ``title``: from its header to the next ``****`` line or
+    the next header, skipping its column titles and rulers (not fixed line offsets: files
+    written by other tools space them differently)."""
+    key = _normal(title)
+    start = next((n for n, line in enumerate(lines) if _normal(line).startswith(key)), None)
+    if start is None:
+        raise PsplibFormatError(f"section {title!r} not found")
+    rows: list[list[int]] = []
+    for line in lines[start + 1 :]:
+        tokens = line.split()
+        if line.strip().startswith("*"):
+            break
+        if not tokens:
+            continue
+        if tokens[0].lstrip("-").isdigit():
+            rows.append(_ints(line, title.lower()))
+        elif rows:
+            break  # the next section began without a separator
+    return rows
 
 
 def parse_sm(text: str, name: str = "instance") -> PsplibInstance:
-    """Parse a single-mode ``.sm`` instance."""
+    """Parse a single-mode ``.sm`` instance.
+
+    Non-renewable resources (``- nonrenewable : N``) do not constrain a single-mode
+    schedule beyond their totals, which are checked; doubly constrained ones are both.
+    Multi-mode (``.mm``) files are refused with a message, not misread.
+    """
     lines = text.splitlines()
-    jobs_count = _field(lines, "jobs (incl. supersource/sink )")
+    declared_jobs = _field(lines, "jobs")
     horizon = _field(lines, "horizon")
+    renewable, nonrenewable, doubly = (_field(lines, kind) for kind in ("renewable", "nonrenewable", "doubly"))
     successors: dict[int, tuple[int, ...]] = {}
-    start = _section(lines, "PRECEDENCE RELATIONS") + 2
-    for line in lines[start : start + jobs_count]:
-        values = _ints(line, "precedence relations")
+    for values in _rows(lines, "PRECEDENCE RELATIONS"):
         if len(values) < 3 or len(values) != 3 + values[2]:
-            raise PsplibFormatError(f"precedence relations: malformed line {line.strip()!r}")
+            raise PsplibFormatError(f"precedence relations: malformed line {' '.join(map(str, values))!r}")
+        if values[1] != 1:
+            raise PsplibFormatError(
+                f"job {values[0]} has {values[1]} modes: only single-mode instances (.sm) can be read"
+            )
+        if values[0] in successors:
+            raise PsplibFormatError(f"precedence relations: job {values[0]} appears twice")
         successors[values[0]] = tuple(values[3:])
-    start = _section(lines, "REQUESTS/DURATIONS") + 3
+    rows = _rows(lines, "REQUESTS/DURATIONS")
+    availabilities = _rows(lines, "RESOURCEAVAILABILITIES")
+    if not availabilities:
+        raise PsplibFormatError("resource availabilities: no numbers after the header")
+    available = availabilities[0]
+    counts = [renewable, nonrenewable, doubly]
+    if any(c is not None for c in counts) and sum(c or 0 for c in counts) != len(available):
+        raise PsplibFormatError(
+            f"resource availabilities: {len(available)} numbers for {sum(c or 0 for c in counts)} "
+            f"declared resources"
+        )
+    # PSPLIB orders the columns renewable, non-renewable, doubly constrained.
+    r, n = (renewable or 0, nonrenewable or 0) if any(c is not None for c in counts) else (len(available), 0)
+    columns = [*range(r), *range(r + n, len(available))]  # what limits each period
+    totals = range(r, len(available))  # what limits the sum over the project
     jobs = []
-    for line in lines[start : start + jobs_count]:
-        values = _ints(line, "requests/durations")
+    seen: set[int] = set()
+    for values in rows:
         if len(values) < 3:
-            raise PsplibFormatError(f"requests/durations: malformed line {line.strip()!r}")
-        number = values[0]
+            raise PsplibFormatError(f"requests/durations: malformed line {' '.join(map(str, values))!r}")
+        number, duration, demands = values[0], values[2], values[3:]
         if number not in successors:
             raise PsplibFormatError(f"job {number} has durations but no precedence line")
-        jobs.append(PsplibJob(number, values[2], tuple(values[3:]), successors[number]))
-    start = _section(lines, "RESOURCEAVAILABILITIES") + 2
-    capacities = tuple(_ints(lines[start], "resource availabilities"))
-    if len(jobs) != jobs_count:
-        raise PsplibFormatError(f"expected {jobs_count} jobs, read {len(jobs)}")
-    for job in jobs:
-        if len(job.demands) != len(capacities):
+        if number in seen:
+            raise PsplibFormatError(f"requests/durations: job {number} appears twice")
+        seen.add(number)
+        if len(demands) != len(available):
+            raise PsplibFormatError(f"job {number}: {len(demands)} demands for {len(available)} resources")
+        if duration < 0 or any(q < 0 for q in demands):
+            raise PsplibFormatError(f"job {number}: durations and demands must be >= 0")
+        jobs.append(PsplibJob(number, duration, tuple(demands[k] for k in columns), successors[number]))
+    if declared_jobs is not None and len(jobs) != declared_jobs:
+        raise PsplibFormatError(f"expected {declared_jobs} jobs, read {len(jobs)}")
+    if not jobs:
+        raise PsplibFormatError("requests/durations: no jobs")
+    missing = sorted(set(successors) - seen)
+    if missing:
+        raise PsplibFormatError(f"job {missing[0]} has a precedence line but no durations")
+    unknown = sorted({s for job in jobs for s in job.successors} - seen)
+    if unknown:
+        raise PsplibFormatError(f"precedence relations: successor {unknown[0]} is not a job")
+    for k in totals:
+        used = sum(values[3 + k] for values in rows)
+        if used > available[k]:
             raise PsplibFormatError(
-                f"job {job.number}: {len(job.demands)} demands for {len(capacities)} resources"
+                f"non-renewable resource {k + 1}: the jobs need {used} in all, {available[k]} available"
             )
-    return PsplibInstance(name, horizon, capacities, tuple(jobs))
+    return PsplibInstance(name, horizon if horizon is not None else sum(j.duration for j in jobs),
+                          tuple(available[k] for k in columns), tuple(jobs))
 
 
 def read_sm(path: Path | str) -> PsplibInstance:
@@ -139,8 +204,8 @@ def instance_key(name: str) -> tuple[int, int]:
     return int(match.group(2)), int(match.group(3))
 
 
-def _rows(text: str) -> list[list[str]]:
-    """Data rows: lines whose first two tokens are integers."""
+def _data_rows(text: str) -> list[list[str]]:
+    """Data rows: lines whose first three tokens are integers."""
     rows = []
     for line in text.splitlines():
         tokens = line.split()
@@ -151,13 +216,13 @@ def _rows(text: str) -> list[list[str]]:
 
 def parse_makespans(text: str) -> dict[tuple[int, int], int]:
     """``j30opt.sm`` or ``j60hrs.sm``/``j120hrs.sm``: makespan per (parameter, instance)."""
-    return {(int(r[0]), int(r[1])): int(r[2]) for r in _rows(text)}
+    return {(int(r[0]), int(r[1])): int(r[2]) for r in _data_rows(text)}
 
 
 def parse_bounds(text: str) -> dict[tuple[int, int], Bounds]:
     """``j60lb.sm``/``j120lb.sm``: upper and lower bound per (parameter, instance)."""
     result = {}
-    for row in _rows(text):
+    for row in _data_rows(text):
         if len(row) < 4 or not row[3].isdigit():
             raise PsplibFormatError(f"bounds: malformed row {' '.join(row)!r}")
         result[(int(row[0]), int(row[1]))] = Bounds(upper=int(row[2]), lower=int(row[3]))
