@@ -83,3 +83,24 @@ def test_level_unknown_resource_names_the_task(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["level", str(source)])
     assert result.exit_code != 0
     assert "task A" in result.stderr and "ghost" in result.stderr
+
+
+def test_milestones_sit_at_the_finish_they_follow(tmp_path: Path) -> None:
+    """As the scheduler shows them: a milestone after a levelled task is on that task's
+    finish (start and finish alike), not at the start of the next working day."""
+    spec = network()
+    spec["tasks"] = [  # type: ignore[index]
+        {"id": "A", "duration_minutes": 480, "demands": {"dev": 1}, "priority": 900},
+        {"id": "B", "duration_minutes": 480, "demands": {"dev": 1}},
+        {"id": "M", "duration_minutes": 0, "milestone": True},
+        {"id": "K", "duration_minutes": 0, "milestone": True},
+    ]
+    spec["links"] = [{"from": "B", "to": "M"}, {"from": "A", "to": "K"}]
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(spec))
+    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.2"])
+    assert result.exit_code == 0, result.output
+    tasks = {t["id"]: (t["start"], t["finish"]) for t in json.loads(result.stdout)["tasks"]}
+    assert tasks["B"] == ("2026-01-06T08:00", "2026-01-06T17:00")
+    assert tasks["M"] == ("2026-01-06T17:00", "2026-01-06T17:00")  # moved with B
+    assert tasks["K"] == ("2026-01-05T17:00", "2026-01-05T17:00")  # unmoved: the scheduler's date

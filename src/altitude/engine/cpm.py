@@ -91,13 +91,13 @@ class ScheduleResult:
             finish_side = which.endswith("finish") | zero
             return offsets_to_instants(net, values, finish_side, at_epoch=False)
         zero = (self.early_finish == self.early_start) & ~net.summary
-        finish_side = np.where(zero, self._milestone_finish_side(), which.endswith("finish"))
+        finish_side = np.where(zero, self.milestone_finish_side(), which.endswith("finish"))
         return offsets_to_instants(net, values, finish_side)
 
     def dates(self, which: str) -> list[dt.datetime]:
         return [from_minutes(int(t), self.network.epoch) for t in self.instants(which)]
 
-    def _milestone_finish_side(self) -> Bool:
+    def milestone_finish_side(self) -> Bool:
         """A zero-length task shows at the end of the work it follows (Monday 17:00)
         when the date it follows is a finish, or is reached by adding a positive lag
         (MS Project's date arithmetic), else at the start of the next work (Tuesday 08:00):

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from altitude.engine.calendars import from_minutes
 from altitude.engine.cpm import ScheduleResult, offsets_to_instants, schedule
@@ -65,12 +66,22 @@ class ScheduledProblem:
     def dates(
         self, task_ids: Sequence[str], offsets: Sequence[int], finish: bool
     ) -> list[dt.datetime]:
-        """Working-minute offsets of tasks back to local date-times."""
+        """Working-minute offsets of tasks back to local date-times.
+
+        A zero-length task's start is its finish (as the scheduler shows it) when levelling
+        moved it, since a predecessor's finish then drives it; unmoved, it keeps the
+        scheduler's rule (Monday 17:00 after a finish, Tuesday 08:00 after a start).
+        """
         index = self.network.index()
         rows = np.array([index[t] for t in task_ids], dtype=np.int64)
         values = np.zeros(self.network.size, dtype=np.int64)
         values[rows] = np.asarray(offsets, dtype=np.int64)
-        instants = offsets_to_instants(self.network, values, finish)
+        side: bool | npt.NDArray[np.bool_] = finish
+        if not finish:
+            cpm = self.cpm
+            zero = (cpm.early_finish == cpm.early_start) & ~self.network.summary
+            side = zero & ((values != cpm.early_start) | cpm.milestone_finish_side())
+        instants = offsets_to_instants(self.network, values, side)
         return [from_minutes(int(instants[r]), self.network.epoch) for r in rows]
 
 
