@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from altitude.cli import app
@@ -104,3 +106,41 @@ def test_milestones_sit_at_the_finish_they_follow(tmp_path: Path) -> None:
     assert tasks["B"] == ("2026-01-06T08:00", "2026-01-06T17:00")
     assert tasks["M"] == ("2026-01-06T17:00", "2026-01-06T17:00")  # moved with B
     assert tasks["K"] == ("2026-01-05T17:00", "2026-01-05T17:00")  # unmoved: the scheduler's date
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"resources": {"dev": 1}}, "resources: expected a list"),
+        ({"resources": [{"id": "dev", "capacity": 1, "units": 2}]}, "resource dev: unknown field(s) ['units']"),
+        ({"resources": [{"id": "dev", "capacity": 1, "changes": {"start": 5}}]}, "resource dev changes"),
+        ({"within_float": "yes"}, "within_float: expected true or false"),
+        ({"project_priorities": {"P1": "high"}}, "project_priorities.P1: expected an integer"),
+        ({"task": {"priority": 5000}}, "task A priority: expected 0 to 1000, got 5000"),
+        ({"task": {"splittable": "no"}}, "task A splittable: expected true or false"),
+        ({"task": {"demands": {"dev": 0.5}}}, "task A demands.dev: expected an integer"),
+    ],
+)
+def test_bad_levelling_fields_are_named(tmp_path: Path, change: dict[str, Any], message: str) -> None:
+    doc = network()
+    doc["tasks"][0].update(change.pop("task", {}))  # type: ignore[index]
+    doc.update(change)
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(source)])
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_overallocations_have_dates_and_json_is_read_whatever_the_suffix(tmp_path: Path) -> None:
+    doc = network()
+    doc["tasks"][0]["demands"] = {"dev": 2}  # type: ignore[index]
+    source = tmp_path / "net.txt"
+    source.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.1"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "infeasible"
+    over = data["overallocations"][0]
+    assert (over["resource"], over["load"], over["capacity"], over["tasks"]) == ("dev", 2, 1, ["A"])
+    assert (over["start_date"], over["end_date"]) == ("2026-01-05T08:00", "2026-01-06T17:00")

@@ -19,51 +19,85 @@ import typer
 _LEVELING_TASK_KEYS = ("demands", "priority", "splittable")
 
 
-def _int(value: Any, where: str) -> int:
+_RESOURCE_KEYS = {"id", "capacity", "changes"}
+
+
+def _int(value: Any, where: str, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{where}: expected an integer, got {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{where}: expected {low} to {high}, got {value}")
     return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _resources(raw_list: Any) -> list[Any]:
+    from altitude.engine.leveling import CapacityChange, Resource
+
+    if not isinstance(raw_list, list):
+        raise ValueError('resources: expected a list of {"id", "capacity"} objects')
+    resources = []
+    for k, raw in enumerate(raw_list):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            raise ValueError(f"resources[{k}]: expected an object with a string id")
+        unknown = sorted(set(raw) - _RESOURCE_KEYS)
+        if unknown:
+            raise ValueError(f"resource {raw['id']}: unknown field(s) {unknown}")
+        changes = raw.get("changes", [])
+        if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+            raise ValueError(
+                f'resource {raw["id"]} changes: expected a list of {{"start", "capacity"}} objects'
+            )
+        resources.append(
+            Resource(
+                raw["id"],
+                _int(raw.get("capacity", 1), f"resource {raw['id']} capacity"),
+                tuple(
+                    CapacityChange(
+                        _int(c.get("start"), f"resource {raw['id']} changes.start"),
+                        _int(c.get("capacity"), f"resource {raw['id']} changes.capacity"),
+                    )
+                    for c in changes
+                ),
+            )
+        )
+    return resources
 
 
 def _json_problem(text: str) -> tuple[Any, Any]:
     """Split the extended JSON into the CPM network and the levelling extras."""
-    from altitude.engine.leveling import CapacityChange, Resource
     from altitude.engine.leveling.adapter import TaskResourcing, problem_from_schedule
     from altitude.interop.network_json import parse_network
 
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("the input must hold a JSON object")
-    resources = []
-    for k, raw in enumerate(data.pop("resources", [])):
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise ValueError(f"resources[{k}]: expected an object with a string id")
-        changes = tuple(
-            CapacityChange(
-                _int(c.get("start"), f"resource {raw['id']} changes.start"),
-                _int(c.get("capacity"), f"resource {raw['id']} changes.capacity"),
-            )
-            for c in raw.get("changes", [])
-        )
-        resources.append(
-            Resource(
-                raw["id"], _int(raw.get("capacity", 1), f"resource {raw['id']} capacity"), changes
-            )
-        )
-    project_priorities = data.pop("project_priorities", {})
-    within_float = bool(data.pop("within_float", False))
+    resources = _resources(data.pop("resources", []))
+    raw_priorities = data.pop("project_priorities", {})
+    if not isinstance(raw_priorities, dict):
+        raise ValueError("project_priorities: expected an object of project id -> integer")
+    project_priorities = {
+        str(p): _int(v, f"project_priorities.{p}") for p, v in raw_priorities.items()
+    }
+    within_float = _bool(data.pop("within_float", False), "within_float")
     resourcing = {}
     for task in data.get("tasks", []):
         if not isinstance(task, dict):
-            continue
+            continue  # the network parser names it
         extras = {key: task.pop(key) for key in _LEVELING_TASK_KEYS if key in task}
         demands = extras.get("demands", {})
+        where = f"task {task.get('id')}"
         if not isinstance(demands, dict):
-            raise ValueError(f"task {task.get('id')}: demands must be an object")
+            raise ValueError(f"{where}: demands must be an object")
         resourcing[str(task.get("id"))] = TaskResourcing(
-            demands={r: _int(q, f"task {task.get('id')} demands.{r}") for r, q in demands.items()},
-            priority=_int(extras.get("priority", 500), f"task {task.get('id')} priority"),
-            splittable=bool(extras.get("splittable", False)),
+            demands={r: _int(q, f"{where} demands.{r}") for r, q in demands.items()},
+            priority=_int(extras.get("priority", 500), f"{where} priority", 0, 1000),
+            splittable=_bool(extras.get("splittable", False), f"{where} splittable"),
         )
     scheduled = problem_from_schedule(
         parse_network(data),
@@ -118,20 +152,38 @@ def _result_json(result: Any, scheduled: Any) -> dict[str, Any]:
             }
             for d in result.delays
         ],
-        "overallocations": [
-            {
-                "resource": o.resource,
-                "start": o.start,
-                "end": o.end,
-                "load": o.load,
-                "capacity": o.capacity,
-                "tasks": list(o.tasks),
-            }
-            for o in result.overallocations
-        ],
+        "overallocations": [_overallocation(o, scheduled) for o in result.overallocations],
         "load_before": profiles(result.load_before),
         "load_after": profiles(result.load_after),
     }
+
+
+def _overallocation(over: Any, scheduled: Any) -> dict[str, Any]:
+    """One run over capacity; for a JSON network its dates too (on its first task's calendar)."""
+    row: dict[str, Any] = {
+        "resource": over.resource,
+        "start": over.start,
+        "end": over.end,
+        "load": over.load,
+        "capacity": over.capacity,
+        "tasks": list(over.tasks),
+    }
+    if scheduled is not None and over.tasks:
+        first = over.tasks[0]
+        row["start_date"] = scheduled.dates([first], [over.start], finish=False)[0].isoformat(
+            timespec="minutes"
+        )
+        row["end_date"] = scheduled.dates([first], [over.end], finish=True)[0].isoformat(
+            timespec="minutes"
+        )
+    return row
+
+
+def _is_json(path: Path, text: str) -> bool:
+    """By suffix, else by content: a network saved as ``.txt`` is still JSON."""
+    if path.suffix.lower() == ".json":
+        return True
+    return path.suffix.lower() != ".sm" and text.lstrip().startswith("{")
 
 
 def register(app: typer.Typer) -> None:
@@ -158,14 +210,14 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         try:
             text = input_path.read_text(
-                encoding="latin-1" if input_path.suffix == ".sm" else "utf-8"
+                encoding="utf-8" if input_path.suffix.lower() == ".json" else "latin-1"
             )
         except OSError as exc:
             typer.echo(f"error: cannot read {input_path}: {exc.strerror}", err=True)
             raise typer.Exit(2) from None
         scheduled = None
         try:
-            if input_path.suffix == ".json":
+            if _is_json(input_path, text):
                 problem, scheduled = _json_problem(text)
             else:
                 problem = parse_sm(text, input_path.stem).to_problem()
