@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from altitude.core.errors import NotFound
-from altitude.delivery.models import Project, Task
+from altitude.delivery.models import Project, Stage, Task
 from altitude.resources import services as pool
 from altitude.resources.models import Assignment
 from tests.personas import Demo
@@ -130,6 +130,43 @@ def test_the_program_levels_its_projects_together(client_for: Clients, demo: Dem
     html = client_for("admin").get(f"/programs/{demo.dcx.pk}/leveling/?level=1").content.decode()
     assert "levelled together on their shared people" in html and 'id="leveling-result"' in html
     assert "DCX-02 1 App" in html
+
+
+def test_work_on_other_projects_takes_its_share_of_the_person(
+        client_for: Clients, demo: Demo, plan: Plan) -> None:
+    """Lena is booked on OPS-01 (another program) over Build's dates, as OPS-01 was last
+    scheduled: Build waits for her, whether DCX-01 or its whole program is levelled; OPS-01
+    does not move. A proposed project holds no one."""
+    pm = demo.user("admin")
+    build = Task.objects.get(pk=plan.build.pk)
+    assert build.start is not None and build.finish is not None
+    Project.objects.filter(pk=demo.ops01.pk).update(stage=Stage.EXECUTING)
+    Task.objects.filter(pk=plan.erp.pk).update(start=build.start, finish=build.finish)
+    Assignment.objects.create(task=plan.erp, resource=plan.resource)
+    ops_before = _versions(demo.ops01)
+
+    result = pool.level_preview(pm, demo.dcx01.pk)
+    delayed = {d.label: d for d in result.delayed}
+    assert delayed["1.2 Build"].resource == "Lena Fischer" and delayed["1.2 Build"].competing == ()
+    assert delayed["1.2 Build"].levelled_start.date() > build.finish.date()
+    assert (result.booked_elsewhere, result.other_projects) == (1, 1)
+    assert [(o.resource, o.load_percent, o.capacity_percent) for o in result.before] == [("Lena Fischer", 100, 0)]
+    assert result.after == () and result.status != "infeasible"
+    html = client_for("admin").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert 'data-fact="booked-elsewhere">1 assignment on 1 other project<' in html
+    assert "Lena Fischer has too little capacity left then" in html
+    program = pool.level_program_preview(pm, demo.dcx.pk)
+    assert program.booked_elsewhere == 1 and "1.2 Build" in {d.label.split(" ", 1)[1] for d in program.delayed}
+    assert _versions(demo.ops01) == ops_before
+
+    Assignment.objects.filter(task=plan.erp).update(units=Decimal("0.5"))
+    half = pool.level_preview(pm, demo.dcx01.pk)
+    assert [(o.load_percent, o.capacity_percent) for o in half.before] == [(100, 50)]
+    assert "1.2 Build" in {d.label for d in half.delayed}
+
+    Project.objects.filter(pk=demo.ops01.pk).update(stage=Stage.PROPOSED)
+    proposed = pool.level_preview(pm, demo.dcx01.pk)
+    assert proposed.delayed == () and proposed.before == () and proposed.booked_elsewhere == 0
 
 
 def test_a_program_without_projects_says_so(client_for: Clients, demo: Demo) -> None:

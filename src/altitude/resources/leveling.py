@@ -10,10 +10,12 @@ Nothing is written: the project manager sees which over-allocations exist now, w
 levelling would delay (the resource and the competing tasks, or the delayed predecessor),
 the finish date before and after, and any over-allocation that levelling cannot remove (an
 assignment above the resource's capacity, a pinned date, "within float" with no float), and
-decides what to change. Limits, stated on the page: only the projects levelled together are
-counted (a project's preview ignores the same people's bookings on other projects; level the
-program to count its projects together), and every task is levelled on one working-minute
-axis (exact when the plan's calendars share working time).
+decides what to change. The same people's work on other projects, as last scheduled, is
+taken off their capacity (a shared pool: a person booked full-time elsewhere next week has
+nothing left for this plan then); those projects do not move. Projects still proposed or
+already closed are not counted. Limits, stated on the page: the other projects are not
+re-levelled (level the program to trade their tasks against each other), and every task is
+levelled on one working-minute axis (exact when the plan's calendars share working time).
 """
 
 from __future__ import annotations
@@ -27,9 +29,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from altitude.delivery.adapters import TASK_COLUMNS, engine_errors, load_plan, to_engine
-from altitude.delivery.models import Project
+from altitude.delivery.adapters import (
+    TASK_COLUMNS,
+    engine_errors,
+    load_plan,
+    naive_local,
+    to_engine,
+)
+from altitude.delivery.models import Project, Stage
 from altitude.engine.leveling import (
+    CapacityChange,
     LevelingOptions,
     LevelingProblem,
     LevelingResult,
@@ -83,6 +92,8 @@ class LevelingPreview:
     after: tuple[Overload, ...]
     within_float: bool
     seconds: float
+    booked_elsewhere: int = 0  # assignments of these resources on other projects, taken off capacity
+    other_projects: int = 0
 
     @property
     def resource_driven(self) -> int:
@@ -129,6 +140,78 @@ def _started_stay(problem: LevelingProblem, rows: Sequence[tuple[Any, ...]]) -> 
         replace(a, latest_start=a.earliest_start) if a.id in started else a for a in problem.activities))
 
 
+COUNTED_STAGES = (Stage.INITIATING, Stage.PLANNING, Stage.EXECUTING, Stage.CLOSING)
+"""Stages whose bookings hold people: a proposed project has not been given anyone yet, a
+closed one has let them go."""
+
+
+@dataclass(frozen=True)
+class Bookings:
+    """Each resource's unfinished work on other projects as working-minute spans of the plan."""
+
+    spans: Mapping[str, Sequence[tuple[int, int, int]]]  # resource -> (start, end, percent)
+    assignments: int
+    projects: int
+
+
+def _bookings_elsewhere(project_ids: Sequence[int], problem: LevelingProblem,
+                        scheduled: ScheduledProblem) -> Bookings:
+    """The pool's work on every other live project, on the plan's time axis (one query).
+
+    Dates are the other tasks' scheduled ones; each resource's are read on the calendar of
+    the first task of this plan that needs it, like the plan's own tasks.
+    """
+    calendar_of: dict[str, int] = {}
+    index = scheduled.network.index()
+    for activity in problem.activities:
+        for resource in activity.demands:
+            calendar_of.setdefault(resource, int(scheduled.network.cal[index[activity.id]]))
+    if not calendar_of:
+        return Bookings({}, 0, 0)
+    rows = (Assignment.objects
+            .filter(resource_id__in=[int(r) for r in calendar_of], task__start__isnull=False,
+                    task__finish__isnull=False, task__actual_finish__isnull=True, task__percent_complete__lt=100,
+                    task__project__stage__in=COUNTED_STAGES)
+            .exclude(task__project_id__in=project_ids)
+            .values_list("resource_id", "task__start", "task__finish", "units", "task__project_id"))
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    count, projects = 0, set()
+    for resource_id, start, finish, units, project_id in rows:
+        if start is None or finish is None:
+            continue  # filtered out above; for the type checker
+        key = str(resource_id)
+        calendar = scheduled.network.calendars[calendar_of[key]]
+        begin = max(calendar.offset_of(naive_local(start)), 0)
+        end = calendar.offset_of(naive_local(finish))
+        if end <= begin or _percent(units) <= 0:
+            continue  # over before this plan begins, or no work
+        spans.setdefault(key, []).append((begin, end, _percent(units)))
+        count += 1
+        projects.add(project_id)
+    return Bookings(spans, count, len(projects))
+
+
+def _net_capacity(resource: PoolResource, spans: Sequence[tuple[int, int, int]]) -> PoolResource:
+    """``resource`` with its work elsewhere taken off: capacity steps where the bookings change
+    (never below zero; what this plan then needs beyond it is an over-allocation)."""
+    if not spans:
+        return resource
+    delta: dict[int, int] = {}
+    for begin, end, units in spans:
+        delta[begin] = delta.get(begin, 0) + units
+        delta[end] = delta.get(end, 0) - units
+    booked, capacity = 0, resource.capacity
+    changes: list[CapacityChange] = []
+    for at in sorted(delta):
+        booked += delta[at]
+        free = max(resource.capacity - booked, 0)
+        if at == 0:
+            capacity = free
+        elif free != (changes[-1].capacity if changes else capacity):
+            changes.append(CapacityChange(at, free))
+    return replace(resource, capacity=capacity, changes=tuple(changes))
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -144,8 +227,12 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
         scheduled = problem_from_schedule(to_engine(plan), resources, resourcing,
                                           project_priorities=priorities, within_float=within_float)
     problem = _started_stay(scheduled.problem, plan.tasks)
+    bookings = _bookings_elsewhere(project_ids, problem, scheduled)
+    problem = replace(problem, resources=tuple(
+        _net_capacity(r, bookings.spans.get(r.id, ())) for r in problem.resources))
     result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
-    return _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
+    found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
+    return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects)
 
 
 def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.datetime) -> dt.date:

@@ -134,6 +134,9 @@ class LevelingPreviewOut(Schema):
     after: list[OverloadOut] = Field(description="Over-allocations levelling cannot remove.")
     within_float: bool
     seconds: float
+    booked_elsewhere: int = Field(description="Assignments of the same resources on other projects (not proposed "
+                                              "or closed), taken off their capacity at their scheduled dates.")
+    other_projects: int = Field(description="How many other projects those assignments are on.")
 
 
 class LevelingApplyIn(Schema):
