@@ -131,6 +131,18 @@ def test_the_program_levels_its_projects_together(client_for: Clients, demo: Dem
     assert "levelled together on their shared people" in html and 'id="leveling-result"' in html
     assert "DCX-02 1 App" in html
 
+    finishes = {f.code: f for f in together.projects}
+    assert set(finishes) == {"DCX-01", "DCX-02"}
+    assert sum(f.delayed for f in finishes.values()) == len(together.delayed)
+    assert all(f.finish_after >= f.finish_before for f in finishes.values())
+    assert max(f.slip_days for f in finishes.values()) > 0
+    assert 'id="leveling-projects"' in html and 'data-project="DCX-02"' in html
+    assert 'id="leveling-projects"' not in client_for("admin").get(
+        f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode(), "one project: its finish is in the facts"
+    api = client_for("admin").get(f"/api/v1/programs/{demo.dcx.pk}/leveling-preview").json()
+    assert [f["code"] for f in api["projects"]] == ["DCX-01", "DCX-02"]
+    assert set(api["projects"][0]) == {"project_id", "code", "finish_before", "finish_after", "slip_days", "delayed"}
+
 
 def test_work_on_other_projects_takes_its_share_of_the_person(
         client_for: Clients, demo: Demo, plan: Plan) -> None:

@@ -81,6 +81,22 @@ class Overload:
 
 
 @dataclass(frozen=True)
+class ProjectFinish:
+    """One project's finish without and with levelling: what a program or portfolio manager
+    weighs (levelling delays the lower-priority projects first)."""
+
+    project_id: int
+    code: str
+    finish_before: dt.datetime
+    finish_after: dt.datetime
+    delayed: int
+
+    @property
+    def slip_days(self) -> int:
+        return (self.finish_after.date() - self.finish_before.date()).days
+
+
+@dataclass(frozen=True)
 class LevelingPreview:
     status: str
     tasks: int
@@ -94,6 +110,7 @@ class LevelingPreview:
     seconds: float
     booked_elsewhere: int = 0  # assignments of these resources on other projects, taken off capacity
     other_projects: int = 0
+    projects: tuple[ProjectFinish, ...] = ()  # per project levelled, by code
 
     @property
     def resource_driven(self) -> int:
@@ -232,7 +249,29 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
         _net_capacity(r, bookings.spans.get(r.id, ())) for r in problem.resources))
     result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
     found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
-    return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects)
+    return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects,
+                   projects=_project_finishes(plan.projects, scheduled, result))
+
+
+def _project_finishes(projects: Mapping[int, Mapping[str, Any]], scheduled: ScheduledProblem,
+                      result: LevelingResult) -> tuple[ProjectFinish, ...]:
+    """Each project's latest finish before and after levelling, and how many of its tasks move."""
+    project_of = {a.id: a.project for a in scheduled.problem.activities if a.project}
+    own = [t for t in result.tasks if t.id in project_of]
+    if not own:
+        return ()
+    ids = [t.id for t in own]
+    before = scheduled.dates(ids, [t.early_start + t.finish - t.start for t in own], finish=True)
+    after = scheduled.dates(ids, [t.finish for t in own], finish=True)
+    rows: dict[str, list[Any]] = {}  # project -> [finish before, finish after, delayed]
+    for task, first, last in zip(own, before, after, strict=True):
+        row = rows.setdefault(project_of[task.id], [first, last, 0])
+        row[0], row[1] = max(row[0], first), max(row[1], last)
+        row[2] += task.delay > 0
+    return tuple(sorted(
+        (ProjectFinish(int(pk), str(projects[int(pk)]["code"]), _local(b), _local(a), n)
+         for pk, (b, a, n) in rows.items() if int(pk) in projects),
+        key=lambda f: f.code))
 
 
 def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.datetime) -> dt.date:

@@ -121,6 +121,15 @@ class OverloadOut(Schema):
     tasks: list[str]
 
 
+class ProjectFinishOut(Schema):
+    project_id: int
+    code: str
+    finish_before: datetime
+    finish_after: datetime
+    slip_days: int = Field(description="Calendar days the project's levelled finish lies after its unlevelled one.")
+    delayed: int = Field(description="How many of its tasks levelling moves.")
+
+
 class LevelingPreviewOut(Schema):
     status: str = Field(description="optimal (the levelled finish is proven the earliest), feasible, or "
                                     "infeasible (some over-allocation cannot be removed: see after).")
@@ -137,6 +146,7 @@ class LevelingPreviewOut(Schema):
     booked_elsewhere: int = Field(description="Assignments of the same resources on other projects (not proposed "
                                               "or closed), taken off their capacity at their scheduled dates.")
     other_projects: int = Field(description="How many other projects those assignments are on.")
+    projects: list[ProjectFinishOut] = Field(description="Each project levelled: its finish without and with levelling.")
 
 
 class LevelingApplyIn(Schema):
