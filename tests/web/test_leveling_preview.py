@@ -376,3 +376,71 @@ def test_a_long_list_of_delays_is_cut_at_200_on_the_page(client_for: Clients, de
     html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
     assert html.count("<tr data-task=") == 200
     assert f"The first 200 of {len(api['delayed'])} delayed tasks" in html
+
+
+def test_the_portfolio_levels_its_live_projects_together_and_applies_and_undoes(
+        client_for: Clients, demo: Demo, plan: Plan) -> None:
+    """Lena on DCX-01's Build and on OPS-01's ERP cut-over (another program) at once: the DCX
+    program preview can only count the ERP as work elsewhere; the portfolio's levels both, and
+    its manager applies it (both programs rescheduled) and undoes it."""
+    from altitude.delivery.services import reschedule_project
+    from altitude.resources.models import LevelingApplication
+
+    manager = demo.user("portfolio")
+    Project.objects.filter(pk=demo.ops01.pk).update(start_date=demo.dcx01.start_date)
+    Task.objects.filter(pk=plan.erp.pk).update(duration_minutes=8 * 480)
+    Assignment.objects.create(task=plan.erp, resource=plan.resource)
+    reschedule_project(manager, demo.ops01.pk)
+    program = pool.level_program_preview(manager, demo.dcx.pk)
+    assert program.booked_elsewhere == 1 and not any("OPS-01" in d.label for d in program.delayed)
+
+    result = pool.level_portfolio_preview(manager, demo.portfolio.pk)
+    assert result.booked_elsewhere == 0, "OPS-01 is levelled here, not booked elsewhere"
+    (over,) = result.before
+    assert over.resource == "Lena Fischer" and {label.split(" ")[0] for label in over.tasks} == {"DCX-01", "OPS-01"}
+    assert result.after == ()
+    moved = {d.label for d in result.delayed if d.resource == "Lena Fischer"}
+    assert moved in ({"DCX-01 1.2 Build"}, {"OPS-01 1 ERP cut-over"}), moved
+    finishes = {f.code for f in result.projects}
+    assert {"DCX-01", "OPS-01"} <= finishes and "OPS-02" not in finishes and "ESG-01" not in finishes, finishes
+
+    board = client_for("portfolio").get(f"/portfolios/{demo.portfolio.pk}/").content.decode()
+    assert f'action="/portfolios/{demo.portfolio.pk}/leveling/"' in board
+    html = client_for("portfolio").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").content.decode()
+    assert "Levelled together:" in html and ">OPS-01</a>" in html and ">OPS-02</a>" not in html
+    assert 'id="leveling-projects"' in html and "Apply: start no earlier than on 1 task" in html
+
+    before = _versions(demo.ops01) | _versions(demo.dcx01)
+    denied = client_for("program").post(f"/portfolios/{demo.portfolio.pk}/leveling/apply/")
+    assert denied.status_code == 403 and _versions(demo.ops01) | _versions(demo.dcx01) == before
+
+    response = client_for("portfolio").post(f"/portfolios/{demo.portfolio.pk}/leveling/apply/")
+    assert response.status_code == 302
+    (application,) = LevelingApplication.objects.filter(portfolio=demo.portfolio)
+    assert application.project_id is None and application.program_id is None
+    (change,) = application.changes
+    task = Task.objects.get(pk=change["task"])
+    assert task.constraint_type == "snet"
+    build, erp = Task.objects.get(pk=plan.build.pk), Task.objects.get(pk=plan.erp.pk)
+    assert build.finish is not None and erp.finish is not None and build.start is not None and erp.start is not None
+    assert build.finish <= erp.start or erp.finish <= build.start, "both programs rescheduled apart"
+    assert pool.level_portfolio_preview(manager, demo.portfolio.pk).before == ()
+
+    page = client_for("portfolio").get(f"/portfolios/{demo.portfolio.pk}/leveling/").content.decode()
+    assert "Undo levelling" in page
+    undone = client_for("portfolio").post(f"/portfolios/{demo.portfolio.pk}/leveling/{application.pk}/undo/")
+    assert undone.status_code == 302
+    task.refresh_from_db()
+    assert (task.constraint_type, task.constraint_date) == ("asap", None)
+    assert pool.level_portfolio_preview(manager, demo.portfolio.pk).before, "the over-allocation is back"
+    elsewhere = client_for("portfolio").post(f"/programs/{demo.dcx.pk}/leveling/{application.pk}/undo/", follow=True)
+    assert elsewhere.status_code == 404, "a portfolio's levelling is not undone from a program page"
+
+
+def test_a_portfolio_with_nothing_live_says_so(client_for: Clients, demo: Demo) -> None:
+    Project.objects.filter(portfolio=demo.portfolio).update(stage=Stage.PROPOSED)
+    html = client_for("portfolio").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").content.decode()
+    assert "Levelling is not possible yet: The portfolio has no live project with a start date" in html
+    assert "no project yet" in html
+    assert client_for("outsider").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").status_code == 404
+    assert client_for("project").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").status_code == 403

@@ -121,6 +121,13 @@ MATRIX: dict[str, tuple[Request, dict[str, int]]] = {
                                {"portfolio": 422, "program": 422, "admin": 422, "project": 403, "member": 403,
                                 "executive": 403, "outsider": 404}),
     "undo_leveling": (lambda d, p: ("POST", f"/api/v1/leveling/{_application(d)}/undo", None), project_write(200)),
+    # The portfolio's pool: its viewers may preview; the program and project managers see the
+    # portfolio through their scope but hold no role on it.
+    "portfolio_leveling_preview": (lambda d, p: ("GET", f"/api/v1/portfolios/{d.portfolio.pk}/leveling-preview", None),
+                                   read() | {"program": 403, "project": 403, "member": 403}),
+    "apply_portfolio_leveling": (lambda d, p: ("POST", f"/api/v1/portfolios/{d.portfolio.pk}/leveling/apply", {}),
+                                 {"portfolio": 422, "program": 403, "admin": 422, "project": 403, "member": 403,
+                                  "executive": 403, "outsider": 404}),
 }
 
 

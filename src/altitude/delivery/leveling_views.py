@@ -1,4 +1,5 @@
-"""Apply and undo levelling from the project's Resources tab and the program's levelling page.
+"""Apply and undo levelling from the project's Resources tab and the program's and the
+portfolio's levelling pages.
 
 Each is one POST: the service writes (or refuses, writing nothing), the message says what it
 wrote and what it left alone, and the browser goes back to the page it came from.
@@ -78,3 +79,17 @@ def program_apply(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_undo(request: HttpRequest, program_id: int, application_id: int) -> HttpResponse:
     return _act(request, "undone", f"/programs/{program_id}/leveling/",
                 lambda: pool.undo_leveling(request.user, application_id, program_id=program_id))
+
+
+@login_required
+@require_POST
+def portfolio_apply(request: HttpRequest, portfolio_id: int) -> HttpResponse:
+    return _act(request, "applied", f"/portfolios/{portfolio_id}/leveling/",
+                lambda: pool.apply_portfolio_leveling(request.user, portfolio_id, within_float=_within_float(request)))
+
+
+@login_required
+@require_POST
+def portfolio_undo(request: HttpRequest, portfolio_id: int, application_id: int) -> HttpResponse:
+    return _act(request, "undone", f"/portfolios/{portfolio_id}/leveling/",
+                lambda: pool.undo_leveling(request.user, application_id, portfolio_id=portfolio_id))

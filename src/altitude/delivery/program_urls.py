@@ -1,4 +1,4 @@
-"""Program routes (macro altitude)."""
+"""Program routes (macro altitude), and levelling across a portfolio's projects."""
 
 from django.urls import path
 
@@ -12,4 +12,9 @@ urlpatterns = [
          name="program-leveling-apply"),
     path("programs/<int:program_id>/leveling/<int:application_id>/undo/", leveling_views.program_undo,
          name="program-leveling-undo"),
+    path("portfolios/<int:portfolio_id>/leveling/", program_views.portfolio_leveling, name="portfolio-leveling"),
+    path("portfolios/<int:portfolio_id>/leveling/apply/", leveling_views.portfolio_apply,
+         name="portfolio-leveling-apply"),
+    path("portfolios/<int:portfolio_id>/leveling/<int:application_id>/undo/", leveling_views.portfolio_undo,
+         name="portfolio-leveling-undo"),
 ]

@@ -1,4 +1,5 @@
-"""Program pages (macro altitude): the list and the program cockpit."""
+"""Program pages (macro altitude): the list, the program cockpit, and levelling across a
+program's or a portfolio's projects."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from altitude.delivery.views import or_404
 from altitude.governance.cockpit import program_cockpit
 from altitude.reporting.services import report_rows
 from altitude.resources import services as pool
-from altitude.strategy.services import visible_portfolios
+from altitude.strategy.services import get_portfolio, visible_portfolios
 
 
 @login_required
@@ -63,3 +64,25 @@ def program_leveling(request: HttpRequest, program_id: int) -> HttpResponse:
             context["leveling_error"] = exc.message
     return render(request, "delivery/program_leveling.html", context)
 
+
+
+@login_required
+def portfolio_leveling(request: HttpRequest, portfolio_id: int) -> HttpResponse:
+    """Levelling preview across a portfolio's live projects (its shared pool); nothing is written."""
+    portfolio = or_404(get_portfolio, request.user, portfolio_id)
+    within_float = request.GET.get("within_float") == "on"
+    context: dict[str, Any] = {
+        "portfolio": portfolio, "leveling": None, "leveling_error": None, "within_float": within_float,
+        "can_apply": is_global_staff(request.user) or role_on(request.user, portfolio) == Role.MANAGER,
+        "last_leveling": pool.latest_leveling(portfolio_id=portfolio.pk),
+        "apply_url": f"/portfolios/{portfolio.pk}/leveling/apply/",
+        "levelled_projects": pool.portfolio_leveling_projects(request.user, portfolio),
+    }
+    if request.GET.get("level"):
+        try:
+            context["leveling"] = pool.level_portfolio_preview(request.user, portfolio.pk, within_float=within_float)
+        except PermissionDenied as exc:
+            return render(request, "403.html", {"message": exc.message}, status=403)
+        except InvalidInput as exc:
+            context["leveling_error"] = exc.message
+    return render(request, "delivery/portfolio_leveling.html", context)

@@ -154,10 +154,17 @@ def program_leveling_preview(request: HttpRequest, program_id: int, query: Query
     return services.level_program_preview(request.user, program_id, within_float=query.within_float)
 
 
+@router.get("/portfolios/{portfolio_id}/leveling-preview", response=LevelingPreviewOut, tags=["leveling"])
+def portfolio_leveling_preview(request: HttpRequest, portfolio_id: int, query: Query[LevelingQuery]) -> object:
+    """The same across the portfolio's live projects (initiating to closing, with a start date)."""
+    return services.level_portfolio_preview(request.user, portfolio_id, within_float=query.within_float)
+
+
 def _applied(outcome: leveling_apply.Applied) -> dict[str, Any]:
     a = outcome.application
     return {
-        "id": a.pk, "project_id": a.project_id, "program_id": a.program_id, "created_at": a.created_at,
+        "id": a.pk, "project_id": a.project_id, "program_id": a.program_id, "portfolio_id": a.portfolio_id,
+        "created_at": a.created_at,
         "within_float": a.within_float, "kept": list(outcome.kept),
         "changes": [{"task_id": c["task"], "label": c["label"], "constraint_type_before": c["type"],
                      "constraint_date_before": c["date"]} for c in a.changes],
@@ -175,6 +182,14 @@ def apply_project_leveling(request: HttpRequest, project_id: int, payload: Level
 def apply_program_leveling(request: HttpRequest, program_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
     """The same across every project of the program (manager of each project, or PMO)."""
     return 201, _applied(services.apply_program_leveling(request.user, program_id, within_float=payload.within_float))
+
+
+@router.post("/portfolios/{portfolio_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
+def apply_portfolio_leveling(request: HttpRequest, portfolio_id: int,
+                             payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+    """The same across the portfolio's live projects (manager of each project, or PMO)."""
+    return 201, _applied(services.apply_portfolio_leveling(request.user, portfolio_id,
+                                                           within_float=payload.within_float))
 
 
 @router.post("/leveling/{application_id}/undo", response=LevelingUndoneOut, tags=["leveling"])

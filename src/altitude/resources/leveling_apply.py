@@ -30,6 +30,7 @@ from altitude.delivery.models import ConstraintType, Program, Project, Task
 from altitude.delivery.services import reschedule_program, reschedule_project
 from altitude.resources import leveling
 from altitude.resources.models import LevelingApplication
+from altitude.strategy.models import Portfolio
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,27 @@ def _check_managers(user: AnyUser, projects: Sequence[Project]) -> None:
         authorize_visible(user, Res.SCHEDULE, Action.RESCHEDULE, project, label=f"{project.code} schedule")
 
 
-def _reschedule(user: AnyUser, project: Project | None, program: Program | None) -> None:
+def _reschedule(user: AnyUser, project: Project | None, program: Program | None, touched: Sequence[int]) -> None:
+    """Reschedule the scope; for a portfolio, each program and each project outside a program
+    that holds a changed task (``touched``: their project ids), programs first."""
     if program is not None:
         reschedule_program(user, program.pk)
     elif project is not None:
         reschedule_project(user, project.pk)
+    else:
+        rows = list(Project.objects.filter(pk__in=touched).order_by("code").values_list("pk", "program_id"))
+        for program_id in sorted({p for _, p in rows if p is not None}):
+            reschedule_program(user, program_id)
+        for pk, program_id in rows:
+            if program_id is None:
+                reschedule_project(user, pk)
 
 
 def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None = None,
-          program: Program | None = None, within_float: bool = False) -> Applied:
-    """Level ``projects`` (the scope: one ``project`` or a ``program``) and write the result."""
+          program: Program | None = None, portfolio: Portfolio | None = None,
+          within_float: bool = False) -> Applied:
+    """Level ``projects`` (the scope: one ``project``, a ``program`` or a ``portfolio``) and
+    write the result."""
     _check_managers(user, projects)
     with transaction.atomic():
         preview = leveling.preview([p.pk for p in projects], within_float=within_float)
@@ -84,9 +96,9 @@ def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None
                 + (f" that is free to move ({', '.join(kept)} keep their own constraints)." if kept else "."),
                 field="leveling",
             )
-        _reschedule(user, project, program)
+        _reschedule(user, project, program, sorted({tasks[int(str(c["task"]))].project_id for c in changes}))
         application = LevelingApplication.objects.create(
-            project=project, program=program, within_float=within_float, changes=changes,
+            project=project, program=program, portfolio=portfolio, within_float=within_float, changes=changes,
             user=user if user.is_authenticated else None,  # type: ignore[misc]
         )
     return Applied(application, tuple(kept))
@@ -124,7 +136,7 @@ def undo(user: AnyUser, application: LevelingApplication, projects: Sequence[Pro
                 "constraint_date": dt.date.fromisoformat(str(before)) if before else None,
             }, "task")
             restored += 1
-        _reschedule(user, locked.project, locked.program)
+        _reschedule(user, locked.project, locked.program, sorted({t.project_id for t in tasks.values()}))
         locked.undone_at = timezone.now()
         locked.undone_by = user if user.is_authenticated else None  # type: ignore[assignment]
         locked.save(update_fields=["undone_at", "undone_by"])

@@ -123,7 +123,7 @@ class TimeEntry(VersionedModel):
 
 
 class LevelingApplication(models.Model):
-    """One "apply levelling" on a project or a program: the start-no-earlier-than constraints
+    """One "apply levelling" on a project, a program or a portfolio: the start-no-earlier-than constraints
     it set (with each task's constraint before and version after), so that it can be undone
     for every task nobody has changed since."""
 
@@ -132,6 +132,9 @@ class LevelingApplication(models.Model):
     )
     program = models.ForeignKey(
         "delivery.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_applications",
+    )
+    portfolio = models.ForeignKey(
+        Portfolio, null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_applications",
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,8 +151,9 @@ class LevelingApplication(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(project__isnull=False, program__isnull=True)
-                | models.Q(project__isnull=True, program__isnull=False),
+                condition=models.Q(project__isnull=False, program__isnull=True, portfolio__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=False, portfolio__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=True, portfolio__isnull=False),
                 name="leveling_application_one_scope",
             ),
         ]

@@ -164,6 +164,7 @@ class LevelingAppliedOut(Schema):
     id: int = Field(description="Pass it to POST /leveling/{id}/undo.")
     project_id: int | None
     program_id: int | None
+    portfolio_id: int | None
     created_at: datetime
     within_float: bool
     changes: list[LevelingChangeOut] = Field(description="Each task that got a start-no-earlier-than constraint.")

@@ -19,7 +19,8 @@ from altitude.delivery.services import get_program, get_project, visible_project
 from altitude.delivery.services.scheduling import program_project_ids
 from altitude.resources import leveling, leveling_apply
 from altitude.resources.models import Assignment, LevelingApplication, Resource
-from altitude.strategy.services import visible_portfolios
+from altitude.strategy.models import Portfolio
+from altitude.strategy.services import get_portfolio, visible_portfolios
 
 RESOURCE_FIELDS = frozenset({"name", "kind", "user_id", "max_units", "calendar_id", "cost_rate"})
 ASSIGNMENT_FIELDS = frozenset({"units", "work_minutes"})
@@ -167,10 +168,45 @@ def apply_program_leveling(user: AnyUser, program_id: int, *, within_float: bool
     return leveling_apply.apply(user, _program_projects(program.pk), program=program, within_float=within_float)
 
 
-def latest_leveling(*, project_id: int | None = None, program_id: int | None = None) -> LevelingApplication | None:
+def portfolio_leveling_projects(user: AnyUser, portfolio: Portfolio) -> list[Project]:
+    """What levelling a portfolio levels: its live projects (initiating to closing) that have a
+    start date and that the user sees; the others' work counts as booked elsewhere, if any."""
+    return list(visible_projects(user).filter(portfolio=portfolio, stage__in=leveling.COUNTED_STAGES,
+                                              start_date__isnull=False).order_by("code"))
+
+
+def _portfolio_scope(user: AnyUser, portfolio_id: int) -> tuple[Portfolio, list[Project]]:
+    portfolio = get_portfolio(user, portfolio_id)
+    authorize_visible(user, Res.ASSIGNMENT, Action.VIEW, portfolio, label="portfolio's assignments")
+    projects = portfolio_leveling_projects(user, portfolio)
+    if not projects:
+        raise InvalidInput("The portfolio has no live project with a start date (initiating to closing) to level.",
+                           field="portfolio_id")
+    return portfolio, projects
+
+
+def level_portfolio_preview(user: AnyUser, portfolio_id: int, *, within_float: bool = False) -> leveling.LevelingPreview:
+    """Every live project of a portfolio levelled together on the portfolio's pool, higher
+    priorities first: the portfolio manager's view of which projects the shared people delay."""
+    _, projects = _portfolio_scope(user, portfolio_id)
+    return leveling.preview([p.pk for p in projects], within_float=within_float)
+
+
+def apply_portfolio_leveling(user: AnyUser, portfolio_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
+    """Write the portfolio's preview (the managers of every project concerned, or the PMO)."""
+    portfolio, projects = _portfolio_scope(user, portfolio_id)
+    return leveling_apply.apply(user, projects, portfolio=portfolio, within_float=within_float)
+
+
+def latest_leveling(*, project_id: int | None = None, program_id: int | None = None,
+                    portfolio_id: int | None = None) -> LevelingApplication | None:
     """The scope's last application (callers have checked that the user sees the scope)."""
     qs = LevelingApplication.objects.select_related("user", "undone_by")
-    return (qs.filter(project_id=project_id) if project_id is not None else qs.filter(program_id=program_id or 0)).first()
+    if project_id is not None:
+        return qs.filter(project_id=project_id).first()
+    if portfolio_id is not None:
+        return qs.filter(portfolio_id=portfolio_id).first()
+    return qs.filter(program_id=program_id or 0).first()
 
 
 def get_leveling(user: AnyUser, application_id: int) -> LevelingApplication:
@@ -179,20 +215,29 @@ def get_leveling(user: AnyUser, application_id: int) -> LevelingApplication:
         raise NotFound("No levelling with that id.")
     if application.project_id:
         get_project(user, application.project_id)  # NotFound unless the user sees it
+    elif application.program_id:
+        get_program(user, application.program_id)
     else:
-        get_program(user, application.program_id)  # type: ignore[arg-type]
+        get_portfolio(user, application.portfolio_id)  # type: ignore[arg-type]
     return application
 
 
 def undo_leveling(user: AnyUser, application_id: int, *, project_id: int | None = None,
-                  program_id: int | None = None) -> leveling_apply.Undone:
+                  program_id: int | None = None, portfolio_id: int | None = None) -> leveling_apply.Undone:
     """Restore the constraints an application replaced (on tasks unchanged since) and reschedule.
 
-    ``project_id``/``program_id``: the page's scope; an application of another scope is not found there."""
+    ``project_id``/``program_id``/``portfolio_id``: the page's scope; an application of another
+    scope is not found there."""
     application = get_leveling(user, application_id)
     if (project_id is not None and application.project_id != project_id) or (
-            program_id is not None and application.program_id != program_id):
+            program_id is not None and application.program_id != program_id) or (
+            portfolio_id is not None and application.portfolio_id != portfolio_id):
         raise NotFound("No levelling with that id here.")
-    projects = ([application.project] if application.project is not None
-                else _program_projects(application.program_id))  # type: ignore[arg-type]
+    if application.project is not None:
+        projects = [application.project]
+    elif application.program_id is not None:
+        projects = _program_projects(application.program_id)
+    else:  # the projects it changed: the portfolio's live set may have changed since
+        projects = list(Project.objects.filter(
+            tasks__pk__in=[int(c["task"]) for c in application.changes]).distinct().order_by("code"))
     return leveling_apply.undo(user, application, projects)
