@@ -17,7 +17,7 @@ from django.test import Client
 from altitude.config.api import api
 from altitude.core.policy import ROUTES, Resource
 from altitude.delivery.models import Baseline, Calendar, Dependency, Task
-from altitude.resources.models import Assignment, LevelingApplication
+from altitude.resources.models import Assignment, LevelingApplication, LevelingRun
 from altitude.resources.models import Resource as Pool
 from tests.personas import Demo
 from tests.web.planning import Plan, call
@@ -128,7 +128,17 @@ MATRIX: dict[str, tuple[Request, dict[str, int]]] = {
     "apply_portfolio_leveling": (lambda d, p: ("POST", f"/api/v1/portfolios/{d.portfolio.pk}/leveling/apply", {}),
                                  {"portfolio": 422, "program": 403, "admin": 422, "project": 403, "member": 403,
                                   "executive": 403, "outsider": 404}),
+    # Optimising is a longer preview: whoever may preview the scope may queue it (202), and see it.
+    "optimise_leveling": (lambda d, p: ("POST", "/api/v1/leveling/runs", {"scope": "project", "id": d.dcx01.pk}),
+                          read(202)),
+    "get_leveling_run": (lambda d, p: ("GET", f"/api/v1/leveling/runs/{_program_run(d)}", None),
+                         read() | {"project": 404, "member": 404}),
 }
+
+
+def _program_run(d: Demo) -> int:
+    """An optimisation of the DCX program: hidden (404) from whoever may not preview the program."""
+    return int(LevelingRun.objects.create(program=d.dcx, project_ids=[d.dcx01.pk], seconds=10).pk)
 
 
 def _application(d: Demo) -> int:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from django_tasks_db.management.commands.db_worker import Worker
 
 
 def _django() -> None:
@@ -45,6 +49,11 @@ def serve(
     port: int = typer.Option(int(os.environ.get("ALTITUDE_PORT", "8000")), help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Load the demo into an empty database and print the logins."),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads of the embedded server."),
+    worker: bool = typer.Option(
+        os.environ.get("ALTITUDE_WORKER", "1") != "0", "--worker/--no-worker",
+        help="Run background work (levelling optimisations) in this process; --no-worker when "
+             "'altitude manage db_worker' processes run it (env ALTITUDE_WORKER=0).",
+    ),
 ) -> None:
     """Migrate the database, collect static files and serve the web app (embedded server)."""
     _django()
@@ -59,9 +68,26 @@ def serve(
 
     if demo:
         _ensure_demo(host)
+    if worker:
+        start_worker()
+        typer.echo("Background work runs in this process (levelling optimisations).")
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"Altitude is serving on http://{shown}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="altitude")
+
+
+def start_worker() -> Worker:
+    """The embedded deployment's worker: a daemon thread taking background tasks from the
+    database queue, as ``db_worker`` does in its own process (it stops with the server, or
+    when ``running`` is set false)."""
+    import threading
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["default"], interval=1.0, batch=False, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="altitude-serve", excluded_queue_names=[])
+    threading.Thread(target=worker.run, name="altitude-worker", daemon=True).start()
+    return worker
 
 
 def demo_command(

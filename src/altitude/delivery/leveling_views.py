@@ -1,13 +1,15 @@
-"""Apply and undo levelling from the project's Resources tab and the program's and the
-portfolio's levelling pages.
+"""Levelling on the project's Resources tab and the program's and the portfolio's levelling
+pages: the preview and optimisation part of those pages, and the POSTs that apply, undo and
+optimise.
 
-Each is one POST: the service writes (or refuses, writing nothing), the message says what it
-wrote and what it left alone, and the browser goes back to the page it came from.
+Each POST is one service call: it writes (or refuses, writing nothing), the message says what
+it wrote and what it left alone, and the browser goes back to the page it came from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +17,52 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from altitude.core.errors import DomainError, NotFound, PermissionDenied
+from altitude.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from altitude.resources import leveling_runs
 from altitude.resources import services as pool
+from altitude.resources.leveling import LevelingPreview
 from altitude.resources.leveling_apply import Applied, Undone
+from altitude.resources.models import LevelingRun, LevelingRunState
+
+_PAGES = {"project": "/projects/{}/resources/", "program": "/programs/{}/leveling/", "portfolio": "/portfolios/{}/leveling/"}
+
+
+def scope_of(run: LevelingRun) -> tuple[str, int]:
+    return next((kind, pk) for kind, pk in (("project", run.project_id), ("program", run.program_id),
+                                             ("portfolio", run.portfolio_id)) if pk is not None)
+
+
+def page_url(kind: str, scope_id: int) -> str:
+    return _PAGES[kind].format(scope_id)
+
+
+def preview_context(request: HttpRequest, kind: str, scope_id: int,
+                    preview: Callable[[bool], LevelingPreview]) -> dict[str, Any]:
+    """The levelling part of a scope's page: the preview when asked (``?level=1``), or an
+    optimisation's progress or result (``?run=<id>``). ``PermissionDenied`` propagates."""
+    within_float = request.GET.get("within_float") == "on"
+    context: dict[str, Any] = {"leveling": None, "leveling_error": None, "within_float": within_float, "run": None,
+                               "run_current": False, "scope_id": scope_id,
+                               "seconds_choices": leveling_runs.SECONDS_CHOICES}
+    raw_run = request.GET.get("run", "")
+    if raw_run:
+        try:
+            run = pool.get_leveling_run(request.user, int(raw_run)) if raw_run.isdigit() else None
+        except NotFound:
+            run = None
+        if run is None or scope_of(run) != (kind, scope_id):
+            context["leveling_error"] = "No optimisation with that id here."
+            return context
+        context["run"] = run
+        if run.state == LevelingRunState.DONE:
+            context.update(leveling=leveling_runs.result_of(run), within_float=run.within_float,
+                           run_current=leveling_runs.is_current(run))
+    elif request.GET.get("level"):
+        try:
+            context["leveling"] = preview(within_float)
+        except InvalidInput as exc:
+            context["leveling_error"] = exc.message
+    return context
 
 
 def describe(outcome: Applied | Undone) -> str:
@@ -53,11 +98,57 @@ def _within_float(request: HttpRequest) -> bool:
     return request.POST.get("within_float") == "on"
 
 
+def _run_id(request: HttpRequest) -> int | None:
+    raw = request.POST.get("run", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+@require_POST
+def optimise(request: HttpRequest) -> HttpResponse:
+    """Queue an optimisation of the scope in the form; back to its page, which follows the run."""
+    kind, raw_id, raw_seconds = (request.POST.get(k, "") for k in ("scope", "scope_id", "seconds"))
+    if kind not in _PAGES or not raw_id.isdigit():
+        raise Http404("No such levelling scope.")
+    back = page_url(kind, int(raw_id))
+    try:
+        seconds = int(raw_seconds) if raw_seconds.strip() else leveling_runs.SECONDS_CHOICES[0]
+        run = pool.optimise_leveling(request.user, kind, int(raw_id), within_float=_within_float(request),
+                                     seconds=seconds)
+    except ValueError:
+        messages.error(request, f"Optimisation not started: seconds must be a whole number, not {raw_seconds!r}.")
+        return redirect(back + "#level-h")
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    except DomainError as exc:
+        messages.error(request, f"Optimisation not started: {exc.message}")
+        return redirect(back + "#level-h")
+    return redirect(f"{back}?run={run.pk}#level-h")
+
+
+@login_required
+def run_state(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The optimisation's progress, polled by its page; once finished, the page reloads to show it."""
+    try:
+        run = pool.get_leveling_run(request.user, run_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    kind, scope_id = scope_of(run)
+    if run.finished and request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{page_url(kind, scope_id)}?run={run.pk}#level-h"
+        return response
+    return render(request, "delivery/_leveling_run.html", {"run": run, "page": page_url(kind, scope_id)})
+
+
 @login_required
 @require_POST
 def project_apply(request: HttpRequest, project_id: int) -> HttpResponse:
     return _act(request, "applied", f"/projects/{project_id}/resources/#level-h",
-                lambda: pool.apply_leveling(request.user, project_id, within_float=_within_float(request)))
+                lambda: pool.apply_leveling(request.user, project_id, within_float=_within_float(request),
+                                            run_id=_run_id(request)))
 
 
 @login_required
@@ -71,7 +162,8 @@ def project_undo(request: HttpRequest, project_id: int, application_id: int) -> 
 @require_POST
 def program_apply(request: HttpRequest, program_id: int) -> HttpResponse:
     return _act(request, "applied", f"/programs/{program_id}/leveling/",
-                lambda: pool.apply_program_leveling(request.user, program_id, within_float=_within_float(request)))
+                lambda: pool.apply_program_leveling(request.user, program_id, within_float=_within_float(request),
+                                                    run_id=_run_id(request)))
 
 
 @login_required
@@ -85,7 +177,8 @@ def program_undo(request: HttpRequest, program_id: int, application_id: int) -> 
 @require_POST
 def portfolio_apply(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     return _act(request, "applied", f"/portfolios/{portfolio_id}/leveling/",
-                lambda: pool.apply_portfolio_leveling(request.user, portfolio_id, within_float=_within_float(request)))
+                lambda: pool.apply_portfolio_leveling(request.user, portfolio_id, within_float=_within_float(request),
+                                                      run_id=_run_id(request)))
 
 
 @login_required

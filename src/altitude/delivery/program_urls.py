@@ -17,4 +17,6 @@ urlpatterns = [
          name="portfolio-leveling-apply"),
     path("portfolios/<int:portfolio_id>/leveling/<int:application_id>/undo/", leveling_views.portfolio_undo,
          name="portfolio-leveling-undo"),
+    path("leveling/optimise/", leveling_views.optimise, name="leveling-optimise"),
+    path("leveling/runs/<int:run_id>/", leveling_views.run_state, name="leveling-run"),
 ]

@@ -10,11 +10,12 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from altitude.core.errors import InvalidInput, PermissionDenied
+from altitude.core.errors import PermissionDenied
 from altitude.core.models import Role
 from altitude.core.paging import paginate
 from altitude.core.policy import is_global_staff, role_on
 from altitude.delivery import services
+from altitude.delivery.leveling_views import preview_context
 from altitude.delivery.views import or_404
 from altitude.governance.cockpit import program_cockpit
 from altitude.reporting.services import report_rows
@@ -48,20 +49,17 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_leveling(request: HttpRequest, program_id: int) -> HttpResponse:
     """Levelling preview across the program's projects (their shared pool); nothing is written."""
     program = or_404(services.get_program, request.user, program_id)
-    within_float = request.GET.get("within_float") == "on"
     context: dict[str, Any] = {
-        "program": program, "leveling": None, "leveling_error": None, "within_float": within_float,
+        "program": program,
         "can_apply": is_global_staff(request.user) or role_on(request.user, program) == Role.MANAGER,
         "last_leveling": pool.latest_leveling(program_id=program.pk),
         "apply_url": f"/programs/{program.pk}/leveling/apply/",
     }
-    if request.GET.get("level"):
-        try:
-            context["leveling"] = pool.level_program_preview(request.user, program.pk, within_float=within_float)
-        except PermissionDenied as exc:
-            return render(request, "403.html", {"message": exc.message}, status=403)
-        except InvalidInput as exc:
-            context["leveling_error"] = exc.message
+    try:
+        context.update(preview_context(request, "program", program.pk, lambda within: pool.level_program_preview(
+            request.user, program.pk, within_float=within)))
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
     return render(request, "delivery/program_leveling.html", context)
 
 
@@ -70,19 +68,16 @@ def program_leveling(request: HttpRequest, program_id: int) -> HttpResponse:
 def portfolio_leveling(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     """Levelling preview across a portfolio's live projects (its shared pool); nothing is written."""
     portfolio = or_404(get_portfolio, request.user, portfolio_id)
-    within_float = request.GET.get("within_float") == "on"
     context: dict[str, Any] = {
-        "portfolio": portfolio, "leveling": None, "leveling_error": None, "within_float": within_float,
+        "portfolio": portfolio,
         "can_apply": is_global_staff(request.user) or role_on(request.user, portfolio) == Role.MANAGER,
         "last_leveling": pool.latest_leveling(portfolio_id=portfolio.pk),
         "apply_url": f"/portfolios/{portfolio.pk}/leveling/apply/",
         "levelled_projects": pool.portfolio_leveling_projects(request.user, portfolio),
     }
-    if request.GET.get("level"):
-        try:
-            context["leveling"] = pool.level_portfolio_preview(request.user, portfolio.pk, within_float=within_float)
-        except PermissionDenied as exc:
-            return render(request, "403.html", {"message": exc.message}, status=403)
-        except InvalidInput as exc:
-            context["leveling_error"] = exc.message
+    try:
+        context.update(preview_context(request, "portfolio", portfolio.pk, lambda within: pool.level_portfolio_preview(
+            request.user, portfolio.pk, within_float=within)))
+    except PermissionDenied as exc:
+        return render(request, "403.html", {"message": exc.message}, status=403)
     return render(request, "delivery/portfolio_leveling.html", context)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from altitude.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from altitude.delivery import services, workspace
 from altitude.delivery.forms import TaskRowForm
+from altitude.delivery.leveling_views import preview_context
 from altitude.delivery.models import Project, Task, TaskStatus
 from altitude.delivery.services.tasks import END
 from altitude.resources import services as pool
@@ -301,15 +302,10 @@ def project_resources(request: HttpRequest, project_id: int) -> HttpResponse:
         context = workspace.resource_load(request.user, project, start)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    within_float = request.GET.get("within_float") == "on"
-    context.update(leveling=None, leveling_error=None, within_float=within_float,
-                   can_apply=workspace.is_manager(request.user, project),
+    context.update(can_apply=workspace.is_manager(request.user, project),
                    last_leveling=pool.latest_leveling(project_id=project.pk),
                    apply_url=f"/projects/{project.pk}/resources/leveling/apply/")
-    if request.GET.get("level"):
-        try:
-            context["leveling"] = pool.level_preview(request.user, project.pk, within_float=within_float)
-        except InvalidInput as exc:
-            context["leveling_error"] = exc.message
+    context.update(preview_context(request, "project", project.pk,
+                                   lambda within: pool.level_preview(request.user, project.pk, within_float=within)))
     return render(request, "delivery/project_resources.html", {"project": project, **context})
 

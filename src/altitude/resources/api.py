@@ -9,8 +9,15 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
-from altitude.resources import leveling_apply, services, time_entries
-from altitude.resources.models import Assignment, Resource, ResourceKind, TimeEntry
+from altitude.resources import leveling_apply, leveling_runs, services, time_entries
+from altitude.resources.models import (
+    Assignment,
+    LevelingRun,
+    LevelingRunState,
+    Resource,
+    ResourceKind,
+    TimeEntry,
+)
 from altitude.resources.schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -18,6 +25,8 @@ from altitude.resources.schemas import (
     LevelingAppliedOut,
     LevelingApplyIn,
     LevelingPreviewOut,
+    LevelingRunIn,
+    LevelingRunOut,
     LevelingUndoneOut,
     ResourceIn,
     ResourceOut,
@@ -175,13 +184,15 @@ def _applied(outcome: leveling_apply.Applied) -> dict[str, Any]:
 def apply_project_leveling(request: HttpRequest, project_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
     """Write the preview: start no earlier than on each task a resource delays, then reschedule (422 when
     nothing needs levelling). Undo with ``POST /leveling/{id}/undo``."""
-    return 201, _applied(services.apply_leveling(request.user, project_id, within_float=payload.within_float))
+    return 201, _applied(services.apply_leveling(request.user, project_id, within_float=payload.within_float,
+                                                 run_id=payload.run_id))
 
 
 @router.post("/programs/{program_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
 def apply_program_leveling(request: HttpRequest, program_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
     """The same across every project of the program (manager of each project, or PMO)."""
-    return 201, _applied(services.apply_program_leveling(request.user, program_id, within_float=payload.within_float))
+    return 201, _applied(services.apply_program_leveling(request.user, program_id, within_float=payload.within_float,
+                                                         run_id=payload.run_id))
 
 
 @router.post("/portfolios/{portfolio_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
@@ -189,7 +200,34 @@ def apply_portfolio_leveling(request: HttpRequest, portfolio_id: int,
                              payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
     """The same across the portfolio's live projects (manager of each project, or PMO)."""
     return 201, _applied(services.apply_portfolio_leveling(request.user, portfolio_id,
-                                                           within_float=payload.within_float))
+                                                           within_float=payload.within_float, run_id=payload.run_id))
+
+
+def _run(run: LevelingRun) -> dict[str, Any]:
+    done = run.state == LevelingRunState.DONE
+    return {
+        "id": run.pk, "state": run.state, "project_id": run.project_id, "program_id": run.program_id,
+        "portfolio_id": run.portfolio_id, "within_float": run.within_float, "seconds": run.seconds,
+        "created_at": run.created_at, "started_at": run.started_at, "finished_at": run.finished_at,
+        "error": run.error, "current": done and leveling_runs.is_current(run),
+        "result": leveling_runs.result_of(run) if done else None,
+    }
+
+
+@router.post("/leveling/runs", response={202: LevelingRunOut}, tags=["leveling"])
+def optimise_leveling(request: HttpRequest, payload: LevelingRunIn) -> tuple[int, dict[str, Any]]:
+    """Queue the exact mode (genetic algorithm beside CP-SAT) for ``seconds`` on the scope's plan; a
+    background worker runs it. Poll ``GET /leveling/runs/{id}``; apply with ``run_id``. 409 while
+    another optimisation of the same scope is under way."""
+    run = services.optimise_leveling(request.user, payload.scope, payload.id, within_float=payload.within_float,
+                                     seconds=payload.seconds)
+    return 202, _run(run)
+
+
+@router.get("/leveling/runs/{run_id}", response=LevelingRunOut, tags=["leveling"])
+def get_leveling_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """An optimisation's state, and its preview once done."""
+    return _run(services.get_leveling_run(request.user, run_id))
 
 
 @router.post("/leveling/{application_id}/undo", response=LevelingUndoneOut, tags=["leveling"])

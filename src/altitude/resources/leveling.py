@@ -24,7 +24,7 @@ import datetime as dt
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.utils import timezone
@@ -53,6 +53,8 @@ from altitude.resources.models import Assignment, Resource
 TIME_LIMIT_SECONDS = 0.5
 """The heuristic's budget: the page answers within a second, and the heuristic levels a
 10,000-task program in about 0.4 s (``make bench``)."""
+OPTIMISE_WORKERS = 2
+"""Cores the background optimisation uses (the exact mode: genetic algorithm beside CP-SAT)."""
 HOURS_PER_DAY = 8.0
 """Delays are shown in working days of this many hours (they are computed in minutes)."""
 
@@ -111,6 +113,7 @@ class LevelingPreview:
     booked_elsewhere: int = 0  # assignments of these resources on other projects, taken off capacity
     other_projects: int = 0
     projects: tuple[ProjectFinish, ...] = ()  # per project levelled, by code
+    mode: str = "heuristic"  # or "exact": the background optimisation
 
     @property
     def resource_driven(self) -> int:
@@ -233,8 +236,12 @@ def _local(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-def preview(project_ids: Sequence[int], *, within_float: bool = False) -> LevelingPreview:
-    """Level the plan of ``project_ids`` in memory (callers check permissions first)."""
+def preview(project_ids: Sequence[int], *, within_float: bool = False,
+            optimise_seconds: float | None = None) -> LevelingPreview:
+    """Level the plan of ``project_ids`` in memory (callers check permissions first).
+
+    ``optimise_seconds``: the exact mode for that long instead of the half-second heuristic
+    (for a background worker, not a request)."""
     clock = time.perf_counter()
     plan = load_plan(project_ids)
     resourcing, pool = _demands(project_ids)
@@ -247,10 +254,13 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False) -> Leveli
     bookings = _bookings_elsewhere(project_ids, problem, scheduled)
     problem = replace(problem, resources=tuple(
         _net_capacity(r, bookings.spans.get(r.id, ())) for r in problem.resources))
-    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS))
+    options = (LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS)
+               if optimise_seconds is None else
+               LevelingOptions(mode=Mode.EXACT, time_limit_seconds=optimise_seconds, workers=OPTIMISE_WORKERS))
+    result = level(problem, options)
     found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
     return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects,
-                   projects=_project_finishes(plan.projects, scheduled, result))
+                   projects=_project_finishes(plan.projects, scheduled, result), mode=options.mode.value)
 
 
 def _project_finishes(projects: Mapping[int, Mapping[str, Any]], scheduled: ScheduledProblem,
@@ -360,4 +370,46 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         before=overloads(result.load_before, {t.id: (t.early_start, t.early_start + length[t.id]) for t in own}),
         after=overloads(result.load_after, {t.id: (t.start, t.finish) for t in own}),
         within_float=within_float, seconds=seconds,
+    )
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _at(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+def to_json(found: LevelingPreview) -> dict[str, Any]:
+    """A preview as JSON (dates as ISO strings), to keep a background run's result."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, (dt.datetime, dt.date)):
+            return value.isoformat()
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+    return {k: plain(v) for k, v in asdict(found).items()}
+
+
+def from_json(data: Mapping[str, Any]) -> LevelingPreview:
+    """The preview :func:`to_json` kept (raises ``KeyError``/``ValueError`` on another shape)."""
+    def overloads(rows: Sequence[Mapping[str, Any]]) -> tuple[Overload, ...]:
+        return tuple(Overload(r["resource"], _at(r["start"]), _at(r["end"]), r["load_percent"],
+                              r["capacity_percent"], tuple(r["tasks"])) for r in rows)
+    return LevelingPreview(
+        status=data["status"], tasks=data["tasks"], resources=data["resources"],
+        finish_before=_when(data["finish_before"]), finish_after=_when(data["finish_after"]),
+        delayed=tuple(DelayedTask(
+            task_id=d["task_id"], label=d["label"], start=_at(d["start"]), levelled_start=_at(d["levelled_start"]),
+            constraint_date=dt.date.fromisoformat(d["constraint_date"]), delay_days=d["delay_days"],
+            resource=d["resource"], competing=tuple(d["competing"]), predecessor=d["predecessor"],
+        ) for d in data["delayed"]),
+        before=overloads(data["before"]), after=overloads(data["after"]), within_float=data["within_float"],
+        seconds=data["seconds"], booked_elsewhere=data["booked_elsewhere"], other_projects=data["other_projects"],
+        projects=tuple(ProjectFinish(f["project_id"], f["code"], _at(f["finish_before"]), _at(f["finish_after"]),
+                                     f["delayed"]) for f in data["projects"]),
+        mode=data["mode"],
     )

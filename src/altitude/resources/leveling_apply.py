@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from altitude.core.errors import InvalidInput
+from altitude.core.errors import Conflict, InvalidInput
 from altitude.core.policy import Action, AnyUser, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import update_versioned
 from altitude.delivery.models import ConstraintType, Program, Project, Task
 from altitude.delivery.services import reschedule_program, reschedule_project
-from altitude.resources import leveling
-from altitude.resources.models import LevelingApplication
+from altitude.resources import leveling, leveling_runs
+from altitude.resources.models import LevelingApplication, LevelingRun
 from altitude.strategy.models import Portfolio
 
 
@@ -64,12 +64,20 @@ def _reschedule(user: AnyUser, project: Project | None, program: Program | None,
 
 def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None = None,
           program: Program | None = None, portfolio: Portfolio | None = None,
-          within_float: bool = False) -> Applied:
+          within_float: bool = False, run: LevelingRun | None = None) -> Applied:
     """Level ``projects`` (the scope: one ``project``, a ``program`` or a ``portfolio``) and
-    write the result."""
+    write the result; with ``run``, write that optimisation's result instead, if the plan is
+    still the one it levelled."""
     _check_managers(user, projects)
     with transaction.atomic():
-        preview = leveling.preview([p.pk for p in projects], within_float=within_float)
+        if run is None:
+            preview = leveling.preview([p.pk for p in projects], within_float=within_float)
+        else:
+            if sorted(run.project_ids) != sorted(p.pk for p in projects) or not leveling_runs.is_current(run):
+                raise Conflict("The plan changed since this optimisation ran, so its dates are for another plan: "
+                               "optimise again, or apply the preview.", field="run")
+            preview = leveling_runs.result_of(run)
+            within_float = run.within_float
         driven = [d for d in preview.delayed if d.resource is not None]  # the rest follow a predecessor
         tasks = Task.objects.select_for_update().in_bulk([d.task_id for d in driven])
         changes: list[dict[str, object]] = []

@@ -160,3 +160,58 @@ class LevelingApplication(models.Model):
 
     def __str__(self) -> str:
         return f"levelling {self.pk} ({len(self.changes)} tasks)"
+
+
+class LevelingRunState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class LevelingRun(models.Model):
+    """One "optimise levelling" job: the exact mode (genetic algorithm beside CP-SAT) for a
+    budget of seconds, run by a background worker, its preview kept to show and to apply.
+
+    ``stamp`` fingerprints the plan the worker read; applying the run is refused once the
+    plan has changed since (the result would be for another plan).
+    """
+
+    project = models.ForeignKey(
+        "delivery.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_runs",
+    )
+    program = models.ForeignKey(
+        "delivery.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_runs",
+    )
+    portfolio = models.ForeignKey(
+        Portfolio, null=True, blank=True, on_delete=models.CASCADE, related_name="leveling_runs",
+    )
+    project_ids = models.JSONField(default=list, help_text="The projects levelled together, fixed when asked.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    within_float = models.BooleanField(default=False)
+    seconds = models.PositiveSmallIntegerField(help_text="The solver's time budget.")
+    state = models.CharField(max_length=8, choices=LevelingRunState.choices, default=LevelingRunState.QUEUED)
+    stamp = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the plan the run levelled.")
+    result = models.JSONField(null=True, blank=True, help_text="The levelling preview, as the API returns it.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(project__isnull=False, program__isnull=True, portfolio__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=False, portfolio__isnull=True)
+                | models.Q(project__isnull=True, program__isnull=True, portfolio__isnull=False),
+                name="leveling_run_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"levelling run {self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (LevelingRunState.DONE, LevelingRunState.FAILED)

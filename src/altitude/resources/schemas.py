@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -147,10 +148,37 @@ class LevelingPreviewOut(Schema):
                                               "or closed), taken off their capacity at their scheduled dates.")
     other_projects: int = Field(description="How many other projects those assignments are on.")
     projects: list[ProjectFinishOut] = Field(description="Each project levelled: its finish without and with levelling.")
+    mode: str = Field(description="heuristic (the preview, half a second) or exact (an optimisation run: a genetic "
+                                  "algorithm beside CP-SAT).")
 
 
 class LevelingApplyIn(Schema):
     within_float: bool = Field(False, description="Move tasks only within their float: the finish never moves.")
+    run_id: int | None = Field(None, description="Apply this finished optimisation (POST /leveling/runs) instead of "
+                                                 "the preview; 409 when the plan changed since it ran.")
+
+
+class LevelingRunIn(Schema):
+    scope: Literal["project", "program", "portfolio"]
+    id: int = Field(description="The project's, program's or portfolio's id.")
+    within_float: bool = False
+    seconds: int = Field(10, ge=1, le=300, description="The exact mode's time budget.")
+
+
+class LevelingRunOut(Schema):
+    id: int
+    state: str = Field(description="queued, running, done or failed.")
+    project_id: int | None
+    program_id: int | None
+    portfolio_id: int | None
+    within_float: bool
+    seconds: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str
+    current: bool = Field(description="Done, and the plan is still the one it levelled (it can be applied).")
+    result: LevelingPreviewOut | None = Field(description="The optimised preview, once done.")
 
 
 class LevelingChangeOut(Schema):

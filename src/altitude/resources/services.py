@@ -9,16 +9,16 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from altitude.accounts.models import User
-from altitude.core.errors import InvalidInput, NotFound
+from altitude.core.errors import InvalidInput, NotFound, PermissionDenied
 from altitude.core.notifications import notify
 from altitude.core.policy import Action, AnyUser, authorize, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import delete_checked, update_versioned, validate_and_save
-from altitude.delivery.models import Calendar, Project, Task
+from altitude.delivery.models import Calendar, Program, Project, Task
 from altitude.delivery.services import get_program, get_project, visible_projects
 from altitude.delivery.services.scheduling import program_project_ids
-from altitude.resources import leveling, leveling_apply
-from altitude.resources.models import Assignment, LevelingApplication, Resource
+from altitude.resources import leveling, leveling_apply, leveling_runs
+from altitude.resources.models import Assignment, LevelingApplication, LevelingRun, Resource
 from altitude.strategy.models import Portfolio
 from altitude.strategy.services import get_portfolio, visible_portfolios
 
@@ -149,10 +149,13 @@ def level_program_preview(user: AnyUser, program_id: int, *, within_float: bool 
     return leveling.preview(project_ids, within_float=within_float)
 
 
-def apply_leveling(user: AnyUser, project_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
-    """Write the preview: start-no-earlier-than on each task a resource delays, then reschedule."""
+def apply_leveling(user: AnyUser, project_id: int, *, within_float: bool = False,
+                   run_id: int | None = None) -> leveling_apply.Applied:
+    """Write the preview (or the optimisation ``run_id``): start-no-earlier-than on each task a
+    resource delays, then reschedule."""
     project = get_project(user, project_id)
-    return leveling_apply.apply(user, [project], project=project, within_float=within_float)
+    return leveling_apply.apply(user, [project], project=project, within_float=within_float,
+                                run=_run_here(user, run_id, project=project))
 
 
 def _program_projects(program_id: int) -> list[Project]:
@@ -162,10 +165,12 @@ def _program_projects(program_id: int) -> list[Project]:
     return projects
 
 
-def apply_program_leveling(user: AnyUser, program_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
+def apply_program_leveling(user: AnyUser, program_id: int, *, within_float: bool = False,
+                           run_id: int | None = None) -> leveling_apply.Applied:
     """The same for every project of a program at once (the program manager's shared pool)."""
     program = get_program(user, program_id)
-    return leveling_apply.apply(user, _program_projects(program.pk), program=program, within_float=within_float)
+    return leveling_apply.apply(user, _program_projects(program.pk), program=program, within_float=within_float,
+                                run=_run_here(user, run_id, program=program))
 
 
 def portfolio_leveling_projects(user: AnyUser, portfolio: Portfolio) -> list[Project]:
@@ -192,10 +197,64 @@ def level_portfolio_preview(user: AnyUser, portfolio_id: int, *, within_float: b
     return leveling.preview([p.pk for p in projects], within_float=within_float)
 
 
-def apply_portfolio_leveling(user: AnyUser, portfolio_id: int, *, within_float: bool = False) -> leveling_apply.Applied:
+def apply_portfolio_leveling(user: AnyUser, portfolio_id: int, *, within_float: bool = False,
+                             run_id: int | None = None) -> leveling_apply.Applied:
     """Write the portfolio's preview (the managers of every project concerned, or the PMO)."""
     portfolio, projects = _portfolio_scope(user, portfolio_id)
-    return leveling_apply.apply(user, projects, portfolio=portfolio, within_float=within_float)
+    return leveling_apply.apply(user, projects, portfolio=portfolio, within_float=within_float,
+                                run=_run_here(user, run_id, portfolio=portfolio))
+
+
+SCOPES = ("project", "program", "portfolio")
+
+
+def _scope(user: AnyUser, kind: str, scope_id: int) -> tuple[dict[str, Any], list[Project]]:
+    """A levelling scope as ``project=``/``program=``/``portfolio=`` and the projects it levels,
+    once the user may preview it (see its assignments)."""
+    if kind == "project":
+        project = get_project(user, scope_id)
+        authorize(user, Res.ASSIGNMENT, Action.VIEW, project)
+        return {"project": project}, [project]
+    if kind == "program":
+        program = get_program(user, scope_id)
+        authorize_visible(user, Res.ASSIGNMENT, Action.VIEW, program, label="program's assignments")
+        return {"program": program}, _program_projects(program.pk)
+    if kind == "portfolio":
+        portfolio, projects = _portfolio_scope(user, scope_id)
+        return {"portfolio": portfolio}, projects
+    raise InvalidInput(f"scope is one of {', '.join(SCOPES)}, not {kind!r}.", field="scope")
+
+
+def optimise_leveling(user: AnyUser, kind: str, scope_id: int, *, within_float: bool = False,
+                      seconds: int = leveling_runs.SECONDS_CHOICES[0]) -> LevelingRun:
+    """Queue the exact mode for ``seconds`` on the scope's plan (a background worker runs it)."""
+    scope, projects = _scope(user, kind, scope_id)
+    return leveling_runs.start(user, projects, **scope, within_float=within_float, seconds=seconds)
+
+
+def get_leveling_run(user: AnyUser, run_id: int) -> LevelingRun:
+    """A run, to whoever may preview its scope (else not found)."""
+    run = LevelingRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise NotFound("No levelling run with that id.")
+    kind, scope_id = next((k, i) for k, i in (("project", run.project_id), ("program", run.program_id),
+                                               ("portfolio", run.portfolio_id)) if i is not None)
+    try:
+        _scope(user, kind, scope_id)
+    except PermissionDenied as exc:
+        raise NotFound("No levelling run with that id.") from exc
+    return leveling_runs.expire_if_abandoned(run)
+
+
+def _run_here(user: AnyUser, run_id: int | None, *, project: Project | None = None, program: Program | None = None,
+              portfolio: Portfolio | None = None) -> LevelingRun | None:
+    """The run to apply, if any: it must be of the page's scope."""
+    if run_id is None:
+        return None
+    run = get_leveling_run(user, run_id)
+    if (run.project_id, run.program_id, run.portfolio_id) != tuple(s.pk if s else None for s in (project, program, portfolio)):
+        raise NotFound("No levelling run with that id here.")
+    return run
 
 
 def latest_leveling(*, project_id: int | None = None, program_id: int | None = None,
