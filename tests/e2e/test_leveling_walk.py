@@ -65,3 +65,34 @@ def test_preview_apply_and_undo(browser: Any, live_server: Any, demo_plans: None
     page.screenshot(path=str(screenshot_dir / "project-leveling-unremovable.png"), full_page=True)
     assert watch.errors == [] and watch.foreign == []
     page.close()
+
+
+def test_optimise_in_the_background_then_apply(browser: Any, live_server: Any, demo_plans: None) -> None:
+    """The page polls the run (htmx) and shows its result in place once the server's worker
+    thread has optimised; Apply then writes the optimisation's dates."""
+    from altitude.commands.web import start_worker
+
+    worker = start_worker()
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        watch = PageWatch(page, live_server.url)
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill("program")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        project = Project.objects.get(code="DCX-02")
+        page.goto(f"{live_server.url}/projects/{project.pk}/resources/")
+        page.get_by_role("button", name="Optimise in the background").click()
+        expect(page.locator("#leveling-run")).to_be_visible()
+        expect(page.locator("#leveling-run")).to_contain_text("Optimisation done", timeout=60_000)
+        expect(page.locator("#leveling-result")).to_contain_text("Optimised (genetic algorithm beside CP-SAT)")
+        expect(page.locator("#leveling-delays")).to_contain_text("App developers is busy with")
+        page.get_by_role("button", name="Apply: start no earlier than on").click()
+        expect(page.locator(".messages")).to_contain_text("Levelling applied: start no earlier than on")
+        application = LevelingApplication.objects.get(project=project)
+        assert application.changes
+        assert watch.errors == [] and watch.foreign == []
+        page.close()
+    finally:
+        worker.running = False

@@ -94,7 +94,7 @@ def test_the_page_queues_follows_and_applies_an_optimisation(
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
     polled = client.get(f"/leveling/runs/{run.pk}/", headers={"HX-Request": "true"})
-    assert polled.status_code == 204 and polled["HX-Redirect"] == location
+    assert polled.status_code == 204 and polled["HX-Refresh"] == "true"
     page = client.get(location).content.decode()
     assert "Optimisation done" in page and "Optimised (genetic algorithm beside CP-SAT)" in page
     assert "proven the earliest possible" in page and "Lena Fischer is busy with 3 Hotfix" in page

@@ -130,7 +130,9 @@ def optimise(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_state(request: HttpRequest, run_id: int) -> HttpResponse:
-    """The optimisation's progress, polled by its page; once finished, the page reloads to show it."""
+    """The optimisation's progress, polled by its page (``?run=<id>``); once finished, the page
+    reloads to show it (a refresh: a redirect to the same address with its ``#level-h`` would
+    only scroll)."""
     try:
         run = pool.get_leveling_run(request.user, run_id)
     except NotFound as exc:
@@ -138,7 +140,7 @@ def run_state(request: HttpRequest, run_id: int) -> HttpResponse:
     kind, scope_id = scope_of(run)
     if run.finished and request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = f"{page_url(kind, scope_id)}?run={run.pk}#level-h"
+        response["HX-Refresh"] = "true"
         return response
     return render(request, "delivery/_leveling_run.html", {"run": run, "page": page_url(kind, scope_id)})
 
