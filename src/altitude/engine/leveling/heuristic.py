@@ -16,10 +16,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from altitude.engine.leveling.model import PriorityRule, Resource
 from altitude.engine.leveling.network import Network
+from altitude.engine.leveling.profiles import relaxed_to
 from altitude.engine.leveling.sgs import Generator, Key, Schedule
+
+RELAX_AFTER = 0.5
+"""Share of the budget spent looking for a schedule without over-allocation when the first
+pass could not avoid one, before searching around it."""
 
 
 def rule_values(net: Network, rule: PriorityRule) -> list[float]:
@@ -64,12 +70,43 @@ def solve_heuristic(
 ) -> tuple[Schedule, int]:
     """Best schedule found within ``time_limit`` seconds and the number of passes made.
 
-    At least one pass always runs, whatever the budget.
+    At least one pass always runs, whatever the budget. When the first pass must
+    over-allocate (two started tasks of one person overlap, a demand above capacity), half
+    the time still looks for a schedule that does not; if none is found, the other half
+    searches on capacities raised to that over-allocation (:func:`relaxed_to`), where
+    justification works again, and keeps a shorter schedule that over-allocates no more.
     """
-    started = time.perf_counter()
-    deadline = started + time_limit
+    deadline = time.perf_counter() + time_limit
     generator = Generator(net, resources)
-    best = generator.forward(_keys(net, rule_values(net, rule)))
+    first = generator.forward(_keys(net, rule_values(net, rule)))
+    if not first.forced or not net.uniform_priorities:
+        return _search(net, generator, first, rule, deadline, seed, lower_bound)
+    now = time.perf_counter()
+    best, passes = _search(
+        net, generator, first, rule, now + (deadline - now) * RELAX_AFTER, seed, lower_bound
+    )
+    if best.forced and time.perf_counter() < deadline:
+        relaxed = Generator(net, relaxed_to(resources, net.demands, best.pieces))
+        around, more = _search(
+            net, relaxed, replace(best, forced=()), rule, deadline, seed + 1, lower_bound
+        )
+        passes += more
+        if around.makespan < best.makespan:
+            best = replace(around, forced=best.forced)
+    return best, passes
+
+
+def _search(
+    net: Network,
+    generator: Generator,
+    first: Schedule,
+    rule: PriorityRule,
+    deadline: float,
+    seed: int,
+    lower_bound: int,
+) -> tuple[Schedule, int]:
+    """The search from ``first``, the requested rule's schedule, until ``deadline``."""
+    best = first
     passes = 1
     free_to_reorder = net.uniform_priorities
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from altitude.engine.leveling.model import Resource
+from altitude.engine.leveling.model import CapacityChange, Resource
 
 IntArray = npt.NDArray[np.int64]
 
@@ -134,3 +134,35 @@ def _segments(load: IntArray, capacity: IntArray) -> tuple[LoadSegment, ...]:
         for (lo, hi), level, cap in zip(itertools.pairwise(bounds), loads, capacities, strict=True)
         if level != 0
     )
+
+
+def relaxed_to(
+    resources: Sequence[Resource],
+    demands: Sequence[Sequence[tuple[int, int]]],
+    pieces: Sequence[Sequence[tuple[int, int]]],
+) -> tuple[Resource, ...]:
+    """``resources`` with capacity raised, period by period, to the load of a schedule that
+    over-allocates them.
+
+    When some over-allocation cannot be removed (two started tasks of one person overlap), no
+    schedule is resource-feasible and CP-SAT can only answer "infeasible", leaving the rest of
+    the plan as the heuristic left it. On the relaxed capacities the schedule is feasible, so
+    the exact mode can shorten the rest while never over-allocating more than it does.
+    """
+    loads, horizon = load_arrays(resources, demands, pieces)
+    out: list[Resource] = []
+    for resource, load in zip(resources, loads, strict=True):
+        capacity = capacity_array(resource, 0, horizon)
+        if horizon == 0 or bool((load <= capacity).all()):
+            out.append(resource)
+            continue
+        values = np.maximum(capacity, load)
+        steps = [
+            CapacityChange(int(t), int(values[t])) for t in np.flatnonzero(np.diff(values)) + 1
+        ]
+        after = resource.capacity_at(horizon)
+        if after != int(values[-1]):
+            steps.append(CapacityChange(horizon, after))
+        steps.extend(c for c in resource.changes if c.start > horizon)
+        out.append(replace(resource, capacity=int(values[0]), changes=tuple(steps)))
+    return tuple(out)
