@@ -255,6 +255,35 @@ def test_a_failed_run_says_why_and_a_stopped_one_expires(
     assert leveling_runs.optimise.call(fresh.pk) == "skipped"
 
 
+def test_a_run_is_cancelled_and_its_result_dropped(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task,
+        django_capture_on_commit_callbacks: Callable[..., ContextManager[object]]) -> None:
+    client = client_for("project")
+    location = optimise(client, "project", demo.dcx01.pk, django_capture_on_commit_callbacks, seconds=str(SECONDS))
+    run = LevelingRun.objects.get()
+    assert "Cancel the optimisation" in client.get(location).content.decode()
+    page = client.post(f"/leveling/runs/{run.pk}/cancel/", follow=True).content.decode()
+    assert "Optimisation cancelled: you may start another." in page
+    assert "The optimisation failed:" in page and "Cancelled by" in page and "Cancel the optimisation" not in page
+    assert work() == 1, "the queued task is taken, and skipped"
+    run.refresh_from_db()
+    assert run.state == LevelingRunState.FAILED and run.result is None
+    again = client.post(f"/leveling/runs/{run.pk}/cancel/", follow=True).content.decode()
+    assert "already finished: nothing to cancel" in again
+    assert client_for("outsider").post(f"/leveling/runs/{run.pk}/cancel/").status_code == 404
+    assert client.get(f"/leveling/runs/{run.pk}/cancel/").status_code == 405
+
+    # A running one: the worker's result is dropped once it was cancelled.
+    second = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=SECONDS)
+    LevelingRun.objects.filter(pk=second.pk).update(state=LevelingRunState.RUNNING, started_at=timezone.now())
+    status, body = call(client, "POST", f"/api/v1/leveling/runs/{second.pk}/cancel")
+    assert status == 200 and body["state"] == "failed" and "Cancelled by" in body["error"]
+    leveling_runs._finish(second.pk, LevelingRunState.DONE, result={"late": True})
+    second.refresh_from_db()
+    assert second.state == LevelingRunState.FAILED and second.result is None
+    assert call(client, "POST", f"/api/v1/leveling/runs/{second.pk}/cancel")[0] == 422
+
+
 def test_a_preview_survives_its_json(demo: Demo, plan: Plan, hotfix: Task) -> None:
     found = pool.level_program_preview(demo.user("program"), demo.dcx.pk)
     assert found.delayed and found.projects and found.before

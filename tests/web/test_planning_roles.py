@@ -133,6 +133,8 @@ MATRIX: dict[str, tuple[Request, dict[str, int]]] = {
                           read(202)),
     "get_leveling_run": (lambda d, p: ("GET", f"/api/v1/leveling/runs/{_program_run(d)}", None),
                          read() | {"project": 404, "member": 404}),
+    "cancel_leveling_run": (lambda d, p: ("POST", f"/api/v1/leveling/runs/{_program_run(d)}/cancel", None),
+                            read() | {"project": 404, "member": 404}),
 }
 
 

@@ -147,6 +147,23 @@ def run_state(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def cancel_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Cancel an optimisation; back to its page, which says so."""
+    try:
+        run = pool.get_leveling_run(request.user, run_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    kind, scope_id = scope_of(run)
+    try:
+        pool.cancel_leveling_run(request.user, run_id)
+        messages.success(request, "Optimisation cancelled: you may start another.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{page_url(kind, scope_id)}?run={run.pk}#level-h")
+
+
+@login_required
+@require_POST
 def project_apply(request: HttpRequest, project_id: int) -> HttpResponse:
     return _act(request, "applied", f"/projects/{project_id}/resources/#level-h",
                 lambda: pool.apply_leveling(request.user, project_id, within_float=_within_float(request),

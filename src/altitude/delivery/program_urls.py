@@ -19,4 +19,5 @@ urlpatterns = [
          name="portfolio-leveling-undo"),
     path("leveling/optimise/", leveling_views.optimise, name="leveling-optimise"),
     path("leveling/runs/<int:run_id>/", leveling_views.run_state, name="leveling-run"),
+    path("leveling/runs/<int:run_id>/cancel/", leveling_views.cancel_run, name="leveling-run-cancel"),
 ]

@@ -230,6 +230,13 @@ def get_leveling_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
     return _run(services.get_leveling_run(request.user, run_id))
 
 
+@router.post("/leveling/runs/{run_id}/cancel", response=LevelingRunOut, tags=["leveling"])
+def cancel_leveling_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """Stop a queued or running optimisation (``state`` failed, ``error`` says who cancelled); the
+    scope is free for another at once. 422 once it has finished."""
+    return _run(services.cancel_leveling_run(request.user, run_id))
+
+
 @router.post("/leveling/{application_id}/undo", response=LevelingUndoneOut, tags=["leveling"])
 def undo_leveling(request: HttpRequest, application_id: int) -> dict[str, Any]:
     """Put back the constraints a levelling replaced, on tasks unchanged since; then reschedule."""

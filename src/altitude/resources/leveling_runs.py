@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from altitude.accounts.models import User
 from altitude.core.errors import Conflict, DomainError, InvalidInput
 from altitude.core.policy import AnyUser
 from altitude.delivery.models import Dependency, Program, Project, Task
@@ -123,7 +124,23 @@ def optimise(run_id: int) -> str:
 
 
 def _finish(run_id: int, state: LevelingRunState, **fields: object) -> None:
-    LevelingRun.objects.filter(pk=run_id).update(state=state, finished_at=timezone.now(), **fields)
+    # Only a run still running: one cancelled meanwhile keeps its state (its result is dropped).
+    LevelingRun.objects.filter(pk=run_id, state=LevelingRunState.RUNNING).update(
+        state=state, finished_at=timezone.now(), **fields)
+
+
+def cancel(user: AnyUser, run: LevelingRun) -> LevelingRun:
+    """Stop waiting for a run: it frees its scope at once. A queued run is never started; a
+    running one finishes its budget on the worker, and its result is dropped."""
+    name = (user.get_full_name() or user.get_username()) if isinstance(user, User) else "someone"
+    stopped = LevelingRun.objects.filter(
+        pk=run.pk, state__in=(LevelingRunState.QUEUED, LevelingRunState.RUNNING),
+    ).update(state=LevelingRunState.FAILED, finished_at=timezone.now(),
+             error=f"Cancelled by {name} at {timezone.localtime():%H:%M}.")
+    if not stopped:
+        raise InvalidInput("This optimisation has already finished: nothing to cancel.", field="run")
+    run.refresh_from_db()
+    return run
 
 
 def result_of(run: LevelingRun) -> leveling.LevelingPreview:

@@ -246,6 +246,11 @@ def get_leveling_run(user: AnyUser, run_id: int) -> LevelingRun:
     return leveling_runs.expire_if_abandoned(run)
 
 
+def cancel_leveling_run(user: AnyUser, run_id: int) -> LevelingRun:
+    """Cancel a queued or running optimisation (whoever may preview its scope may)."""
+    return leveling_runs.cancel(user, get_leveling_run(user, run_id))
+
+
 def _run_here(user: AnyUser, run_id: int | None, *, project: Project | None = None, program: Program | None = None,
               portfolio: Portfolio | None = None) -> LevelingRun | None:
     """The run to apply, if any: it must be of the page's scope."""
