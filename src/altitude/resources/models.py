@@ -122,6 +122,16 @@ class TimeEntry(VersionedModel):
             raise ValidationError({"minutes": "Enter between 1 minute and 24 hours."})
 
 
+def one_scope(name: str) -> models.CheckConstraint:
+    """Exactly one of ``project``, ``program``, ``portfolio``: what a levelling was of."""
+    return models.CheckConstraint(
+        condition=models.Q(project__isnull=False, program__isnull=True, portfolio__isnull=True)
+        | models.Q(project__isnull=True, program__isnull=False, portfolio__isnull=True)
+        | models.Q(project__isnull=True, program__isnull=True, portfolio__isnull=False),
+        name=name,
+    )
+
+
 class LevelingApplication(models.Model):
     """One "apply levelling" on a project, a program or a portfolio: the start-no-earlier-than constraints
     it set (with each task's constraint before and version after), so that it can be undone
@@ -150,12 +160,7 @@ class LevelingApplication(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(project__isnull=False, program__isnull=True, portfolio__isnull=True)
-                | models.Q(project__isnull=True, program__isnull=False, portfolio__isnull=True)
-                | models.Q(project__isnull=True, program__isnull=True, portfolio__isnull=False),
-                name="leveling_application_one_scope",
-            ),
+            one_scope("leveling_application_one_scope"),
         ]
 
     def __str__(self) -> str:
@@ -201,12 +206,7 @@ class LevelingRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(project__isnull=False, program__isnull=True, portfolio__isnull=True)
-                | models.Q(project__isnull=True, program__isnull=False, portfolio__isnull=True)
-                | models.Q(project__isnull=True, program__isnull=True, portfolio__isnull=False),
-                name="leveling_run_one_scope",
-            ),
+            one_scope("leveling_run_one_scope"),
         ]
 
     def __str__(self) -> str:
