@@ -86,8 +86,27 @@ def start_worker() -> Worker:
 
     worker = Worker(queue_names=["default"], interval=1.0, batch=False, backend_name="default",
                     startup_delay=False, max_tasks=None, worker_id="altitude-serve", excluded_queue_names=[])
-    threading.Thread(target=worker.run, name="altitude-worker", daemon=True).start()
+    threading.Thread(target=_keep_working, args=(worker,), name="altitude-worker", daemon=True).start()
     return worker
+
+
+def _keep_working(worker: Worker) -> None:
+    """Run ``worker`` until it is stopped, through database errors: ``db_worker`` lets an error
+    taking a task (a locked SQLite database past its busy timeout) end its loop, and a dead
+    thread would leave every later optimisation queued. Its own process would be restarted by
+    a supervisor; this thread restarts itself."""
+    import logging
+    import time
+
+    from django.db import DatabaseError, close_old_connections
+
+    while worker.running:
+        try:
+            worker.run()
+        except DatabaseError:
+            logging.getLogger("altitude.worker").warning("background worker: database error, retrying", exc_info=True)
+            close_old_connections()
+            time.sleep(worker.interval)
 
 
 def demo_command(
