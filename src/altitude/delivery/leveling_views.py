@@ -22,14 +22,9 @@ from altitude.resources import leveling_runs
 from altitude.resources import services as pool
 from altitude.resources.leveling import LevelingPreview
 from altitude.resources.leveling_apply import Applied, Undone
-from altitude.resources.models import LevelingRun, LevelingRunState
+from altitude.resources.models import LevelingRunState
 
 _PAGES = {"project": "/projects/{}/resources/", "program": "/programs/{}/leveling/", "portfolio": "/portfolios/{}/leveling/"}
-
-
-def scope_of(run: LevelingRun) -> tuple[str, int]:
-    return next((kind, pk) for kind, pk in (("project", run.project_id), ("program", run.program_id),
-                                             ("portfolio", run.portfolio_id)) if pk is not None)
 
 
 def page_url(kind: str, scope_id: int) -> str:
@@ -50,7 +45,7 @@ def preview_context(request: HttpRequest, kind: str, scope_id: int,
             run = pool.get_leveling_run(request.user, int(raw_run)) if raw_run.isdigit() else None
         except NotFound:
             run = None
-        if run is None or scope_of(run) != (kind, scope_id):
+        if run is None or run.scope != (kind, scope_id):
             context["leveling_error"] = "No optimisation with that id here."
             return context
         context["run"] = run
@@ -137,7 +132,7 @@ def run_state(request: HttpRequest, run_id: int) -> HttpResponse:
         run = pool.get_leveling_run(request.user, run_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    kind, scope_id = scope_of(run)
+    kind, scope_id = run.scope
     if run.finished and request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -153,7 +148,7 @@ def cancel_run(request: HttpRequest, run_id: int) -> HttpResponse:
         run = pool.get_leveling_run(request.user, run_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    kind, scope_id = scope_of(run)
+    kind, scope_id = run.scope
     try:
         pool.cancel_leveling_run(request.user, run_id)
         messages.success(request, "Optimisation cancelled: you may start another.")

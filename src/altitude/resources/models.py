@@ -213,5 +213,11 @@ class LevelingRun(models.Model):
         return f"levelling run {self.pk} ({self.state})"
 
     @property
+    def scope(self) -> tuple[str, int]:
+        """``("project" | "program" | "portfolio", its id)``: what the run levels."""
+        return next((kind, pk) for kind, pk in (("project", self.project_id), ("program", self.program_id),
+                                                 ("portfolio", self.portfolio_id)) if pk is not None)
+
+    @property
     def finished(self) -> bool:
         return self.state in (LevelingRunState.DONE, LevelingRunState.FAILED)

@@ -237,8 +237,7 @@ def get_leveling_run(user: AnyUser, run_id: int) -> LevelingRun:
     run = LevelingRun.objects.filter(pk=run_id).first()
     if run is None:
         raise NotFound("No levelling run with that id.")
-    kind, scope_id = next((k, i) for k, i in (("project", run.project_id), ("program", run.program_id),
-                                               ("portfolio", run.portfolio_id)) if i is not None)
+    kind, scope_id = run.scope
     try:
         _scope(user, kind, scope_id)
     except PermissionDenied as exc:
