@@ -6,6 +6,9 @@ pass and load profile), so a bug shared by the solvers and their explainer still
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,3 +198,77 @@ def test_exact_mode_is_never_worse_and_proves_what_it_claims(problem: LevelingPr
 def test_levelling_is_deterministic_for_a_seed(problem: LevelingProblem, seed: int) -> None:
     options = LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.0, seed=seed)
     assert level(problem, options).tasks == level(problem, options).tasks
+
+
+def tasks_that_could_start_earlier(problem: LevelingProblem, result: LevelingResult) -> list[str]:
+    """Unsplit tasks that could start a period earlier with every other task where it is:
+    links, earliest start and the capacity of that period allow it."""
+    load: dict[tuple[str, int], int] = {}
+    for activity in problem.activities:
+        for a, b in result.task(activity.id).pieces:
+            for t in range(a, b):
+                for r, q in activity.demands.items():
+                    load[(r, t)] = load.get((r, t), 0) + q
+    by_id = {r.id: r for r in problem.resources}
+    dates = {t.id: (t.start, t.finish) for t in result.tasks}
+    found = []
+    for activity in problem.activities:
+        start, finish = dates[activity.id]
+        if activity.splittable or start <= activity.earliest_start:
+            continue
+        moved = {**dates, activity.id: (start - 1, finish - 1)}
+        links = [link for link in problem.links if link.successor == activity.id]
+        if not all(link_ok(link, moved) for link in links):
+            continue
+        if activity.duration and any(
+            load.get((r, start - 1), 0) + q > capacity(by_id[r], start - 1)
+            for r, q in activity.demands.items()
+        ):
+            continue
+        found.append(activity.id)
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.sampled_from([Mode.HEURISTIC, Mode.EXACT]))
+def test_no_task_is_delayed_for_nothing(problem: LevelingProblem, mode: Mode) -> None:
+    """Both modes return active schedules: a task that could start earlier without moving any
+    other is a delay the user would be shown and apply for no reason (CP-SAT places tasks
+    anywhere in their slack when it only minimises the makespan)."""
+    result = level(problem, LevelingOptions(mode=mode, time_limit_seconds=0.3))
+    check(problem, result)
+    if result.status is not LevelingStatus.INFEASIBLE:
+        assert tasks_that_could_start_earlier(problem, result) == []
+
+
+def plan_of_25_tasks(seed: int) -> LevelingProblem:
+    """A random plan large enough that the heuristic does not prove it optimal, so CP-SAT
+    searches (three resources, one with a dip in capacity, some tasks released late)."""
+    rnd = random.Random(seed)
+    activities = tuple(
+        Activity(
+            f"T{i}",
+            rnd.randint(1, 8),
+            {f"R{k}": rnd.randint(1, 3) for k in range(3) if rnd.random() < 0.5},
+            earliest_start=rnd.choice([0, 0, 0, 3]),
+        )
+        for i in range(25)
+    )
+    links = tuple(
+        Link(f"T{i}", f"T{j}") for i in range(25) for j in range(i + 1, 25) if rnd.random() < 0.08
+    )
+    resources = (
+        Resource("R0", 4, (CapacityChange(10, 2), CapacityChange(20, 4))),
+        Resource("R1", 3),
+        Resource("R2", 4),
+    )
+    return LevelingProblem(activities, resources, links)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_exact_mode_leaves_no_task_delayed_for_nothing(seed: int) -> None:
+    problem = plan_of_25_tasks(seed)
+    result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0.5, seed=seed))
+    check(problem, result)
+    assert result.status is not LevelingStatus.INFEASIBLE
+    assert tasks_that_could_start_earlier(problem, result) == []
