@@ -444,3 +444,58 @@ def test_a_portfolio_with_nothing_live_says_so(client_for: Clients, demo: Demo) 
     assert "no project yet" in html
     assert client_for("outsider").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").status_code == 404
     assert client_for("project").get(f"/portfolios/{demo.portfolio.pk}/leveling/?level=1").status_code == 403
+
+
+def _links_hold(portfolio_id: int) -> list[str]:
+    """Finish-to-start links between live tasks of the portfolio whose successor starts early."""
+    from altitude.delivery.models import Dependency
+
+    broken = []
+    for dep in Dependency.objects.filter(predecessor__project__portfolio_id=portfolio_id).select_related(
+            "predecessor", "successor"):
+        pred, succ = dep.predecessor, dep.successor
+        if dep.type == "FS" and pred.finish and succ.start and succ.start < pred.finish:
+            broken.append(f"{pred.name} -> {succ.name}")
+    return broken
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["one-way", "links-both-ways"])
+def test_a_portfolio_apply_moves_what_follows_in_other_programs(
+        client_for: Clients, demo: Demo, plan: Plan, loop: bool) -> None:
+    """OPS-01 yields Lena to DCX-01 (its priority is lower), so its ERP cut-over is delayed; a
+    DCX-01 task follows the cut-over by a link. Rescheduling only the OPS program (the one with
+    the changed task), or DCX before OPS, would leave that task starting before the cut-over
+    ends. With links both ways between the programs, the order is a loop: both still hold."""
+    from altitude.delivery.services import reschedule_program
+    from altitude.resources.models import LevelingApplication
+    from tests.web.planning import link
+
+    manager, admin = demo.user("portfolio"), demo.user("admin")
+    Project.objects.filter(pk=demo.ops01.pk).update(start_date=demo.dcx01.start_date, priority=5)
+    Task.objects.filter(pk=plan.erp.pk).update(duration_minutes=8 * 480)
+    Assignment.objects.create(task=plan.erp, resource=plan.resource)
+    integration = task(admin, demo.dcx01, "Shop ERP integration", 2)
+    link(admin, plan.erp, integration)
+    if loop:
+        link(admin, plan.design, task(admin, demo.ops01, "Finance sign-off", 1))
+    reschedule_program(manager, demo.ops.pk)
+    reschedule_program(manager, demo.dcx.pk)
+    assert _links_hold(demo.portfolio.pk) == []
+    before = Task.objects.get(pk=integration.pk).start
+
+    preview = pool.level_portfolio_preview(manager, demo.portfolio.pk)
+    assert {d.label for d in preview.delayed if d.resource} == {"OPS-01 1 ERP cut-over"}, preview.delayed
+    assert any(d.label.endswith("Shop ERP integration") and d.predecessor for d in preview.delayed)
+
+    response = client_for("portfolio").post(f"/portfolios/{demo.portfolio.pk}/leveling/apply/")
+    assert response.status_code == 302
+    assert _links_hold(demo.portfolio.pk) == []
+    moved = Task.objects.get(pk=integration.pk)
+    assert moved.start is not None and before is not None and moved.start > before
+    assert pool.level_portfolio_preview(manager, demo.portfolio.pk).before == ()
+
+    (application,) = LevelingApplication.objects.filter(portfolio=demo.portfolio)
+    undone = client_for("portfolio").post(f"/portfolios/{demo.portfolio.pk}/leveling/{application.pk}/undo/")
+    assert undone.status_code == 302
+    assert _links_hold(demo.portfolio.pk) == []
+    assert Task.objects.get(pk=integration.pk).start == before, "undo moves the follower back"

@@ -3,7 +3,8 @@
 Applying writes what a project manager would write by hand, and what a drag on the Gantt
 writes: a *start no earlier than* constraint on each task levelling delays because of a
 resource, at its levelled start date; then the plan is rescheduled, so the tasks that only
-followed a delayed predecessor move with it. (MS Project stores a hidden "levelling delay"
+followed a delayed predecessor move with it (for a portfolio, in the programs and projects
+that follow through links too: :func:`portfolio_units`). (MS Project stores a hidden "levelling delay"
 instead; a visible constraint says why the task starts then, and the task list shows it.)
 
 Tasks with a constraint of another kind (must start on, finish no later than...) keep it:
@@ -16,7 +17,7 @@ transaction: a refusal or an error leaves the plan as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -26,7 +27,7 @@ from altitude.core.errors import Conflict, InvalidInput
 from altitude.core.policy import Action, AnyUser, authorize_visible
 from altitude.core.policy import Resource as Res
 from altitude.core.services import update_versioned
-from altitude.delivery.models import ConstraintType, Program, Project, Task
+from altitude.delivery.models import ConstraintType, Dependency, Program, Project, Task
 from altitude.delivery.services import reschedule_program, reschedule_project
 from altitude.resources import leveling, leveling_runs
 from altitude.resources.models import LevelingApplication, LevelingRun
@@ -46,20 +47,78 @@ def _check_managers(user: AnyUser, projects: Sequence[Project]) -> None:
         authorize_visible(user, Res.SCHEDULE, Action.RESCHEDULE, project, label=f"{project.code} schedule")
 
 
-def _reschedule(user: AnyUser, project: Project | None, program: Program | None, touched: Sequence[int]) -> None:
-    """Reschedule the scope; for a portfolio, each program and each project outside a program
-    that holds a changed task (``touched``: their project ids), programs first."""
+Unit = tuple[int | None, int | None]
+"""What one reschedule covers: (program, None) for a program, (None, project) for a project
+outside programs."""
+
+
+def _unit_key(unit: Unit, codes: Mapping[int, str]) -> tuple[int, int, str]:
+    program, project = unit
+    return (0, program, "") if program is not None else (1, 0, codes[project or 0])
+
+
+def portfolio_units(touched: Collection[int], portfolio_id: int) -> tuple[list[Unit], bool]:
+    """The programs and lone projects to reschedule after levelling a portfolio, in order.
+
+    Those holding a changed task (``touched``: project ids), and every live one downstream of
+    them through links between units: a task another program follows only by a link moved
+    in the preview without a constraint of its own, and each reschedule reads the tasks of
+    other units at their stored dates, so a unit goes after the units it follows. Ties:
+    programs first (by id), then projects (by code). Returns the order and whether links run
+    in a loop between units (then one sweep leaves the loop's first unit on stale dates, and
+    the caller sweeps twice).
+    """
+    rows = list(Project.objects.filter(portfolio_id=portfolio_id, stage__in=leveling.COUNTED_STAGES)
+                .values_list("pk", "program_id", "code"))
+    unit_of: dict[int, Unit] = {pk: (program, None) if program else (None, pk) for pk, program, _ in rows}
+    codes = {pk: code for pk, _, code in rows}
+    after: dict[Unit, set[Unit]] = {}
+    for pred, succ in (Dependency.objects.filter(predecessor__project_id__in=unit_of, successor__project_id__in=unit_of)
+                       .values_list("predecessor__project_id", "successor__project_id").distinct()):
+        if unit_of[pred] != unit_of[succ]:
+            after.setdefault(unit_of[pred], set()).add(unit_of[succ])
+    reach = {unit_of[pk] for pk in touched if pk in unit_of}
+    frontier = list(reach)
+    while frontier:
+        for unit in after.get(frontier.pop(), ()):
+            if unit not in reach:
+                reach.add(unit)
+                frontier.append(unit)
+    waiting = {unit: 0 for unit in reach}
+    for unit in reach:
+        for follower in after.get(unit, ()):
+            waiting[follower] += 1
+    order: list[Unit] = []
+    looped = False
+    while waiting:
+        ready = [u for u, n in waiting.items() if n == 0]
+        if not ready:  # a loop between units: break it at its first unit
+            looped = True
+            ready = [min(waiting, key=lambda u: _unit_key(u, codes))]
+        unit = min(ready, key=lambda u: _unit_key(u, codes))
+        del waiting[unit]
+        order.append(unit)
+        for follower in after.get(unit, ()):
+            if follower in waiting:
+                waiting[follower] -= 1
+    return order, looped
+
+
+def _reschedule(user: AnyUser, project: Project | None, program: Program | None, touched: Sequence[int],
+                portfolio_id: int | None) -> None:
+    """Reschedule the scope; for a portfolio, :func:`portfolio_units` in their order."""
     if program is not None:
         reschedule_program(user, program.pk)
     elif project is not None:
         reschedule_project(user, project.pk)
-    else:
-        rows = list(Project.objects.filter(pk__in=touched).order_by("code").values_list("pk", "program_id"))
-        for program_id in sorted({p for _, p in rows if p is not None}):
-            reschedule_program(user, program_id)
-        for pk, program_id in rows:
-            if program_id is None:
-                reschedule_project(user, pk)
+    elif portfolio_id is not None:
+        order, looped = portfolio_units(touched, portfolio_id)
+        for _ in range(2 if looped else 1):
+            for program_id, project_id in order:
+                if program_id is not None:
+                    reschedule_program(user, program_id)
+                elif project_id is not None:
+                    reschedule_project(user, project_id)
 
 
 def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None = None,
@@ -104,7 +163,8 @@ def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None
                 + (f" that is free to move ({', '.join(kept)} keep their own constraints)." if kept else "."),
                 field="leveling",
             )
-        _reschedule(user, project, program, sorted({tasks[int(str(c["task"]))].project_id for c in changes}))
+        _reschedule(user, project, program, sorted({tasks[int(str(c["task"]))].project_id for c in changes}),
+                    portfolio.pk if portfolio is not None else None)
         application = LevelingApplication.objects.create(
             project=project, program=program, portfolio=portfolio, within_float=within_float, changes=changes,
             user=user if user.is_authenticated else None,  # type: ignore[misc]
@@ -144,7 +204,8 @@ def undo(user: AnyUser, application: LevelingApplication, projects: Sequence[Pro
                 "constraint_date": dt.date.fromisoformat(str(before)) if before else None,
             }, "task")
             restored += 1
-        _reschedule(user, locked.project, locked.program, sorted({t.project_id for t in tasks.values()}))
+        _reschedule(user, locked.project, locked.program, sorted({t.project_id for t in tasks.values()}),
+                    locked.portfolio_id)
         locked.undone_at = timezone.now()
         locked.undone_by = user if user.is_authenticated else None  # type: ignore[assignment]
         locked.save(update_fields=["undone_at", "undone_by"])
