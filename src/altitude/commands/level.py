@@ -10,11 +10,12 @@ as ISO local date-times).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from altitude.commands.output import check_writable, write_result
 
 _LEVELING_TASK_KEYS = ("demands", "priority", "splittable")
 
@@ -201,6 +202,7 @@ def register(app: typer.Typer) -> None:
         ] = 2,
     ) -> None:
         """Level resources: resource-feasible dates, as short as the budget allows."""
+        check_writable(output)
         from altitude.engine.errors import CyclicDependency, SchedulingError
         from altitude.engine.leveling import LevelingInputError, LevelingOptions, Mode, level
         from altitude.interop.psplib import PsplibFormatError, parse_sm
@@ -232,7 +234,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
         document = json.dumps(_result_json(result, scheduled), indent=1)
-        if output is None:
-            sys.stdout.write(document + "\n")
-        else:
-            output.write_text(document + "\n", encoding="utf-8")
+        write_result(document, output)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from altitude.commands.output import check_writable, write_result
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +29,7 @@ def register(app: typer.Typer) -> None:
         ] = 0,
     ) -> None:
         """Compute early/late dates, floats and the critical path of a network file."""
+        check_writable(output)
         from altitude.engine.cpm import schedule
         from altitude.engine.errors import CyclicDependency, SchedulingError
         from altitude.engine.network import build_network
@@ -49,7 +51,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         document = json.dumps(result_to_json(result), indent=2)
-        if output is None:
-            sys.stdout.write(document + "\n")
-        else:
-            output.write_text(document + "\n", encoding="utf-8")
+        write_result(document, output)

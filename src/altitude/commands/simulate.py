@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from altitude.commands.output import check_writable, write_result
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +35,7 @@ def register(app: typer.Typer) -> None:
         ] = "driving_path",
     ) -> None:
         """Monte Carlo schedule risk analysis: P10..P95 finish, criticality, risk drivers."""
+        check_writable(output)
         from altitude.engine.errors import CyclicDependency, SchedulingError
         from altitude.engine.montecarlo import prepare, simulate
         from altitude.engine.network import build_network
@@ -71,7 +73,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         document = json.dumps(result_to_json(plan, result, when), indent=2)
-        if output is None:
-            sys.stdout.write(document + "\n")
-        else:
-            output.write_text(document + "\n", encoding="utf-8")
+        write_result(document, output)
