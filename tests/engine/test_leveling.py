@@ -200,6 +200,30 @@ def test_fixed_start_constraint_moves_the_other_task(mode: Mode) -> None:
 
 
 @pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_a_pinned_task_keeps_its_date_over_a_link_it_cannot_meet(mode: Mode) -> None:
+    """M is pinned at 2 (a must-start-on date, or work already started) but follows A (5
+    periods) by a finish-to-start link, as the scheduler leaves it: the pin wins and the link
+    is reported unmet. Keeping the link moved M to 5 and gave A a deadline before its start."""
+    problem = LevelingProblem(
+        (
+            Activity("A", 5, {"crew": 1}),
+            Activity("B", 2, {"crew": 1}),
+            Activity("M", 1, {"crew": 1}, earliest_start=2, latest_start=2),
+            Activity("C", 1),
+        ),
+        (Resource("crew", 1),),
+        (Link("A", "M"), Link("M", "C"), Link("B", "C")),
+    )
+    result = level(problem, LevelingOptions(mode=mode, time_limit_seconds=0.5))
+    assert result.unmet_links == (("A", "M"),)
+    assert result.task("M").start == 2
+    assert result.overallocations == () and result.status is not LevelingStatus.INFEASIBLE
+    starts = {t.id: t.start for t in result.tasks}
+    assert starts["C"] >= max(starts["M"] + 1, starts["B"] + 2), "the links kept still hold"
+    assert result.makespan == 8, "B, M, then A on the one crew: 8 periods of work"
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
 def test_two_pinned_tasks_keep_their_dates_and_the_overload_is_reported(mode: Mode) -> None:
     problem = LevelingProblem(
         (

@@ -144,3 +144,23 @@ def test_overallocations_have_dates_and_json_is_read_whatever_the_suffix(tmp_pat
     over = data["overallocations"][0]
     assert (over["resource"], over["load"], over["capacity"], over["tasks"]) == ("dev", 2, 1, ["A"])
     assert (over["start_date"], over["end_date"]) == ("2026-01-05T08:00", "2026-01-06T17:00")
+
+
+@pytest.mark.parametrize("mode", ["heuristic", "exact"])
+def test_a_must_finish_on_date_wins_over_a_link_it_cannot_meet(tmp_path: Path, mode: str) -> None:
+    """M must finish on Tuesday 08:00, but follows A (two days from Monday): the scheduler
+    keeps M's date, and so does levelling; the link is listed, and nothing is said infeasible."""
+    doc = network()
+    doc["tasks"].append(  # type: ignore[attr-defined]
+        {"id": "M", "duration_minutes": 0, "milestone": True,
+         "constraint": {"type": "MFO", "date": "2026-01-06T08:00"}, "demands": {"dev": 1}})
+    doc["links"].append({"from": "A", "to": "M"})  # type: ignore[attr-defined]
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(source), "--mode", mode, "--time-limit", "0.3"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["unmet_links"] == [{"from": "A", "to": "M"}]
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert tasks["M"]["start_offset"] == 480 and data["status"] == "optimal", data["status"]
+    assert data["overallocations"] == []

@@ -499,3 +499,30 @@ def test_a_portfolio_apply_moves_what_follows_in_other_programs(
     assert undone.status_code == 302
     assert _links_hold(demo.portfolio.pk) == []
     assert Task.objects.get(pk=integration.pk).start == before, "undo moves the follower back"
+
+
+def test_a_task_started_before_its_predecessor_finished_stays_where_it_is(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """Build started on the project's first day while Design (its predecessor) has not: the
+    scheduler keeps Build's actual start. Levelling leaves it there too (the link is reported
+    unmet) and moves the Hotfix that competes for Lena, instead of "moving" the started Build
+    after Design, which no apply could write."""
+    from altitude.delivery.services import reschedule_project
+
+    start = demo.dcx01.start_date
+    Project.objects.filter(pk=demo.dcx01.pk).update(status_date=start + dt.timedelta(days=1))
+    Task.objects.filter(pk=plan.build.pk).update(actual_start=start, percent_complete=30)
+    reschedule_project(demo.user("project"), demo.dcx01.pk)
+    build = Task.objects.get(pk=plan.build.pk)
+    assert build.start is not None and build.start.date() == start
+
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    delayed = {d.label: d for d in result.delayed}
+    assert "1.2 Build" not in delayed, delayed
+    assert delayed["3 Hotfix"].resource == "Lena Fischer" and delayed["3 Hotfix"].competing == ("1.2 Build",)
+    assert result.status != "infeasible" and result.after == ()
+    assert result.unmet_links == (("1.1 Design", "1.2 Build"),)
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert 'id="leveling-unmet"' in html and "1.2 Build after 1.1 Design" in html
+    api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
+    assert api["unmet_links"] == [["1.1 Design", "1.2 Build"]]

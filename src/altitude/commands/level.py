@@ -154,6 +154,7 @@ def _result_json(result: Any, scheduled: Any) -> dict[str, Any]:
             for d in result.delays
         ],
         "overallocations": [_overallocation(o, scheduled) for o in result.overallocations],
+        "unmet_links": [{"from": a, "to": b} for a, b in result.unmet_links],
         "load_before": profiles(result.load_before),
         "load_after": profiles(result.load_after),
     }

@@ -114,6 +114,7 @@ class LevelingPreview:
     other_projects: int = 0
     projects: tuple[ProjectFinish, ...] = ()  # per project levelled, by code
     mode: str = "heuristic"  # or "exact": the background optimisation
+    unmet_links: tuple[tuple[str, str], ...] = ()  # (predecessor, successor) labels: a pinned or started task keeps its date
 
     @property
     def resource_driven(self) -> int:
@@ -370,6 +371,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         before=overloads(result.load_before, {t.id: (t.early_start, t.early_start + length[t.id]) for t in own}),
         after=overloads(result.load_after, {t.id: (t.start, t.finish) for t in own}),
         within_float=within_float, seconds=seconds,
+        unmet_links=tuple((name(a), name(b)) for a, b in result.unmet_links),
     )
 
 
@@ -412,4 +414,5 @@ def from_json(data: Mapping[str, Any]) -> LevelingPreview:
         projects=tuple(ProjectFinish(f["project_id"], f["code"], _at(f["finish_before"]), _at(f["finish_after"]),
                                      f["delayed"]) for f in data["projects"]),
         mode=data["mode"],
+        unmet_links=tuple((a, b) for a, b in data.get("unmet_links", ())),  # absent from runs kept before it
     )

@@ -150,6 +150,9 @@ class LevelingPreviewOut(Schema):
     projects: list[ProjectFinishOut] = Field(description="Each project levelled: its finish without and with levelling.")
     mode: str = Field(description="heuristic (the preview, half a second) or exact (an optimisation run: a genetic "
                                   "algorithm beside CP-SAT).")
+    unmet_links: list[tuple[str, str]] = Field(description="Links (predecessor, successor) a task pinned by a must-start/"
+                                                    "finish-on constraint or by progress cannot meet: it keeps its date, "
+                                                    "as the scheduler does, and levelling leaves the link out.")
 
 
 class LevelingApplyIn(Schema):

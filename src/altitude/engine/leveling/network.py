@@ -64,6 +64,9 @@ class Network:
     rank: tuple[tuple[int, int], ...]
     uniform_priorities: bool
     splittable: tuple[bool, ...]
+    unmet_links: tuple[tuple[str, str], ...] = ()
+    """Links a pinned task's own latest start leaves unmet (predecessor, successor): see
+    :func:`compile_problem`."""
 
     @property
     def size(self) -> int:
@@ -106,7 +109,15 @@ def _find_cycle(
 
 
 def compile_problem(problem: LevelingProblem) -> Network:
-    """Index the problem, order it topologically and compute CPM dates and deadlines."""
+    """Index the problem, order it topologically and compute CPM dates and deadlines.
+
+    A task with its own latest start (pinned by a must-start/finish-on constraint, already
+    started, start/finish no later than) keeps it when a link from a predecessor cannot hold
+    with it, whatever the resources: the link is left out and listed in ``unmet_links``.
+    The scheduler lets such a constraint win over the link too (MS Project's "honour
+    constraint dates"); keeping the link would move the pinned task in the preview and give
+    its predecessors a deadline before their earliest start, which no schedule meets.
+    """
     activities = problem.activities
     n = len(activities)
     ids = [a.id for a in activities]
@@ -123,7 +134,15 @@ def compile_problem(problem: LevelingProblem) -> Network:
 
     release = [a.earliest_start for a in activities]
     early = list(release)
+    unmet: list[tuple[str, str]] = []
     for j in topo:
+        latest = activities[j].latest_start
+        if latest is not None:
+            for edge in [e for e in preds[j] if early[e[0]] + link_delta(e[1], e[2], duration[e[0]], duration[j]) > latest]:
+                i, code, lag = edge
+                unmet.append((ids[i], ids[j]))
+                preds[j].remove(edge)
+                succs[i].remove((j, code, lag))
         best = early[j]
         for i, code, lag in preds[j]:
             bound = early[i] + link_delta(code, lag, duration[i], duration[j])
@@ -173,4 +192,5 @@ def compile_problem(problem: LevelingProblem) -> Network:
         rank=rank,
         uniform_priorities=len(set(rank)) <= 1,
         splittable=tuple(a.splittable and a.duration > 0 for a in activities),
+        unmet_links=tuple(unmet),
     )

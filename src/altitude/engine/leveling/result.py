@@ -75,6 +75,10 @@ class LevelingResult:
     load_after: tuple[LoadProfile, ...]
     overallocations: tuple[OverAllocation, ...]
     passes: int
+    unmet_links: tuple[tuple[str, str], ...] = ()
+    """(predecessor, successor) links left out because the successor is pinned at a date
+    they cannot meet (a constraint, or work already started): the pin wins, as in the
+    scheduler, whatever the resources."""
 
     @property
     def gap(self) -> float:

@@ -408,4 +408,5 @@ def _result(
         load_after=load_profiles(resources, net.demands, best.pieces, loads),
         overallocations=over,
         passes=passes,
+        unmet_links=net.unmet_links,
     )
