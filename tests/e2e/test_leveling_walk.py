@@ -8,6 +8,7 @@ nothing left to level, and "Undo levelling" brings the plan back. DCX-01's over-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,10 @@ def test_preview_apply_and_undo(browser: Any, live_server: Any, demo_plans: None
     page.get_by_role("button", name="Preview levelling").click()
     expect(page.locator("#leveling-delays")).to_contain_text("App developers is busy with")
     expect(page.locator('[data-fact="overallocations"]')).to_have_text("1 now, 0 after")
+    chart = page.locator("#load-chart-0")
+    expect(chart).to_have_attribute("data-rendered", re.compile(r"^[1-9]\d*$"))  # ECharts drew it (no CSP error)
+    expect(chart.locator("svg path").first).to_be_attached()
+    expect(page.locator("#leveling-charts figcaption").first).to_contain_text("App developers")
     page.screenshot(path=str(screenshot_dir / "project-leveling-preview.png"), full_page=True)
     apply = page.get_by_role("button", name="Apply: start no earlier than on")
     apply.click()

@@ -526,3 +526,32 @@ def test_a_task_started_before_its_predecessor_finished_stays_where_it_is(
     assert 'id="leveling-unmet"' in html and "1.2 Build after 1.1 Design" in html
     api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
     assert api["unmet_links"] == [["1.1 Design", "1.2 Build"]]
+
+
+def test_the_load_chart_shows_each_day_before_and_after(client_for: Clients, demo: Demo, plan: Plan,
+                                                        hotfix: Task) -> None:
+    """Lena carries Build and the Hotfix at once (200 %) before levelling, never more than her
+    100 % after; weekends have no work time; the days run from the first start to the last finish."""
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    charts = result.charts
+    (lena,) = charts.charts
+    assert lena.resource == "Lena Fischer" and charts.days_per_period == 1
+    assert (lena.peak_before, lena.peak_after) == (200, 100)
+    assert result.finish_after is not None
+    assert (charts.periods[0], charts.periods[-1]) == (demo.dcx01.start_date, result.finish_after.date())
+    assert len(charts.periods) == (charts.periods[-1] - charts.periods[0]).days + 1
+    for day, before, after, capacity in zip(charts.periods, lena.before, lena.after, lena.capacity, strict=True):
+        if day.weekday() >= 5:
+            assert (before, after, capacity) == (None, None, None), day
+        else:
+            assert capacity == 100 and after is not None and after <= 100, day
+    overlap = [d for d, v in zip(charts.periods, lena.before, strict=True) if v == 200]
+    build = Task.objects.get(pk=plan.build.pk)
+    assert overlap and build.start is not None and overlap[0] == build.start.date()
+
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert 'id="leveling-charts"' in html and 'id="load-chart-0"' in html and "peak 200 % before, 100 % after" in html
+    assert 'id="leveling-charts-data"' in html and "js/leveling.js" in html
+    api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
+    assert api["charts"]["charts"][0]["before"] == list(lena.before) and api["charts"]["over_allocated"] == 1
+    assert api["charts"]["periods"][0] == demo.dcx01.start_date.isoformat()

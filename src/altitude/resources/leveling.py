@@ -24,7 +24,7 @@ import datetime as dt
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -48,6 +48,7 @@ from altitude.engine.leveling import (
 )
 from altitude.engine.leveling import Resource as PoolResource
 from altitude.engine.leveling.adapter import ScheduledProblem, TaskResourcing, problem_from_schedule
+from altitude.resources.leveling_charts import LoadChart, LoadCharts, load_charts
 from altitude.resources.models import Assignment, Resource
 
 TIME_LIMIT_SECONDS = 0.5
@@ -115,6 +116,7 @@ class LevelingPreview:
     projects: tuple[ProjectFinish, ...] = ()  # per project levelled, by code
     mode: str = "heuristic"  # or "exact": the background optimisation
     unmet_links: tuple[tuple[str, str], ...] = ()  # (predecessor, successor) labels: a pinned or started task keeps its date
+    charts: LoadCharts = field(default_factory=LoadCharts)  # each over-allocated resource's load by day, before and after
 
     @property
     def resource_driven(self) -> int:
@@ -259,7 +261,7 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False,
                if optimise_seconds is None else
                LevelingOptions(mode=Mode.EXACT, time_limit_seconds=optimise_seconds, workers=OPTIMISE_WORKERS))
     result = level(problem, options)
-    found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock)
+    found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock, problem.resources)
     return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects,
                    projects=_project_finishes(plan.projects, scheduled, result), mode=options.mode.value)
 
@@ -300,7 +302,8 @@ def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.dat
 
 
 def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled: ScheduledProblem,
-             result: LevelingResult, within_float: bool, seconds: float) -> LevelingPreview:
+             result: LevelingResult, within_float: bool, seconds: float,
+             resources: Sequence[PoolResource] = ()) -> LevelingPreview:
     """Engine offsets back to dates and ids back to names (``name``: engine id -> "WBS name")."""
     own_ids = {a.id for a in scheduled.problem.activities if a.project}  # external tasks have none
     own = [t for t in result.tasks if t.id in own_ids]
@@ -363,6 +366,13 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
                                           at(holders[0], end, True), peak, capacity, tuple(name(t) for t in holders)))
         return tuple(sorted(found, key=lambda o: (o.start, o.resource)))
 
+    over = sorted({p.resource for p in (*result.load_before, *result.load_after)
+                   if p.resource in pool and any(seg.load > seg.capacity for seg in p.segments)})
+    days = [d.date() for d in (*early, *levelled, *finishes_before, *finishes_after)]
+    charts = load_charts(
+        result, resources, lambda r: network.calendars[int(network.cal[index[users[r][0]]])],
+        {r: pool[r].name for r in over}, min(days, default=dt.date.min), max(days, default=dt.date.min),
+        [r for r in over if users.get(r)])
     return LevelingPreview(
         status=result.status.value, tasks=len(own), resources=len(pool),
         finish_before=_local(max(finishes_before)) if finishes_before else None,
@@ -372,6 +382,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         after=overloads(result.load_after, {t.id: (t.start, t.finish) for t in own}),
         within_float=within_float, seconds=seconds,
         unmet_links=tuple((name(a), name(b)) for a, b in result.unmet_links),
+        charts=charts,
     )
 
 
@@ -415,4 +426,15 @@ def from_json(data: Mapping[str, Any]) -> LevelingPreview:
                                      f["delayed"]) for f in data["projects"]),
         mode=data["mode"],
         unmet_links=tuple((a, b) for a, b in data.get("unmet_links", ())),  # absent from runs kept before it
+        charts=_charts(data.get("charts")),
     )
+
+
+def _charts(data: Mapping[str, Any] | None) -> LoadCharts:
+    if not data:
+        return LoadCharts()
+    return LoadCharts(
+        tuple(dt.date.fromisoformat(d) for d in data["periods"]), data["days_per_period"],
+        tuple(LoadChart(c["resource"], tuple(c["before"]), tuple(c["after"]), tuple(c["capacity"]))
+              for c in data["charts"]),
+        data["over_allocated"])

@@ -131,6 +131,21 @@ class ProjectFinishOut(Schema):
     delayed: int = Field(description="How many of its tasks levelling moves.")
 
 
+class LoadChartOut(Schema):
+    resource: str
+    before: list[int | None] = Field(description="Peak load per period before levelling, percent of one full-time "
+                                                 "unit; null for a period without work time.")
+    after: list[int | None]
+    capacity: list[int | None] = Field(description="Lowest capacity in the period (what work elsewhere leaves).")
+
+
+class LoadChartsOut(Schema):
+    periods: list[dt.date] = Field(description="First day of each period.")
+    days_per_period: int = Field(description="1, or 7 for a plan of more than 400 days.")
+    charts: list[LoadChartOut] = Field(description="The most over-allocated resources (at most 12).")
+    over_allocated: int = Field(description="Resources over-allocated before or after levelling.")
+
+
 class LevelingPreviewOut(Schema):
     status: str = Field(description="optimal (the levelled finish is proven the earliest), feasible, or "
                                     "infeasible (some over-allocation cannot be removed: see after).")
@@ -150,6 +165,8 @@ class LevelingPreviewOut(Schema):
     projects: list[ProjectFinishOut] = Field(description="Each project levelled: its finish without and with levelling.")
     mode: str = Field(description="heuristic (the preview, half a second) or exact (an optimisation run: a genetic "
                                   "algorithm beside CP-SAT).")
+    charts: LoadChartsOut = Field(description="Each over-allocated resource's load per day (or week) before and "
+                                              "after levelling, against its capacity.")
     unmet_links: list[tuple[str, str]] = Field(description="Links (predecessor, successor) a task pinned by a must-start/"
                                                     "finish-on constraint or by progress cannot meet: it keeps its date, "
                                                     "as the scheduler does, and levelling leaves the link out.")
