@@ -11,8 +11,9 @@ with no over-allocation (checked here independently of the engine).
 
 By default j60/j120 run every 10th instance (a sample; ``--full`` runs all 1,080, 90
 minutes). One instance at a time on two cores (``--workers 2``: the genetic algorithm on one,
-CP-SAT on the other; from 100 tasks, j120, CP-SAT on the whole model then on time windows). Timings are wall-clock (model building included) and depend on the
-load of the machine, which the header prints.
+CP-SAT on the other; from 50 tasks, j60 and j120, CP-SAT on the whole model for a share of
+the time, then a second genetic algorithm on the mirrored problem). Timings are wall-clock
+(model building included) and depend on the load of the machine, which the header prints.
 """
 
 from __future__ import annotations
