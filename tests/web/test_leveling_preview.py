@@ -555,3 +555,24 @@ def test_the_load_chart_shows_each_day_before_and_after(client_for: Clients, dem
     api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
     assert api["charts"]["charts"][0]["before"] == list(lena.before) and api["charts"]["over_allocated"] == 1
     assert api["charts"]["periods"][0] == demo.dcx01.start_date.isoformat()
+
+
+def test_material_and_cost_resources_are_not_levelled(demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """Concrete (material, 5 units a task) and a licence fee (cost) on Build and the Hotfix at
+    once: consumed, not occupied, so neither is over-allocated nor delays anything; Lena still
+    is, and still decides the delay."""
+    from altitude.resources.models import Resource, ResourceKind
+
+    before = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    concrete = Resource.objects.create(portfolio=demo.portfolio, name="Concrete", kind=ResourceKind.MATERIAL)
+    fee = Resource.objects.create(portfolio=demo.portfolio, name="Licence fee", kind=ResourceKind.COST)
+    crane = Resource.objects.create(portfolio=demo.portfolio, name="Crane", kind=ResourceKind.EQUIPMENT,
+                                    max_units=Decimal("2"))
+    for extra in (plan.build, hotfix):
+        Assignment.objects.create(task=extra, resource=concrete, units=Decimal("5"))
+        Assignment.objects.create(task=extra, resource=fee, units=Decimal("3"))
+        Assignment.objects.create(task=extra, resource=crane, units=Decimal("1"))
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert [o.resource for o in result.before] == ["Lena Fischer"], "two cranes of two: no over-allocation"
+    assert result.resources == 2 and result.after == ()
+    assert [(d.label, d.delay_days) for d in result.delayed] == [(d.label, d.delay_days) for d in before.delayed]

@@ -49,7 +49,7 @@ from altitude.engine.leveling import (
 from altitude.engine.leveling import Resource as PoolResource
 from altitude.engine.leveling.adapter import ScheduledProblem, TaskResourcing, problem_from_schedule
 from altitude.resources.leveling_charts import LoadChart, LoadCharts, load_charts
-from altitude.resources.models import Assignment, Resource
+from altitude.resources.models import Assignment, Resource, ResourceKind
 
 TIME_LIMIT_SECONDS = 0.5
 """The heuristic's budget: the page answers within a second, and the heuristic levels a
@@ -131,15 +131,24 @@ class LevelingPreview:
         return (self.finish_after.date() - self.finish_before.date()).days
 
 
+LEVELLED_KINDS = (ResourceKind.PERSON, ResourceKind.EQUIPMENT)
+"""Resources with a capacity in time (see :func:`_demands`)."""
+
+
 def _percent(units: object) -> int:
     return round(float(units) * 100)  # type: ignore[arg-type]
 
 
 def _demands(project_ids: Sequence[int]) -> tuple[dict[str, TaskResourcing], dict[str, Resource]]:
     """Each task's demands in percent units, and the resources they name (2 queries: rows, not
-    model instances, for the thousands of assignments of a program)."""
+    model instances, for the thousands of assignments of a program).
+
+    Only people and equipment are levelled: they are occupied while a task runs. Material is
+    consumed and a cost resource is money, so their units are quantities, not a share of a
+    capacity; MS Project does not level them either."""
     demands: dict[str, dict[str, int]] = {}
-    for task, resource, units in Assignment.objects.filter(task__project_id__in=project_ids).values_list(
+    for task, resource, units in Assignment.objects.filter(
+            task__project_id__in=project_ids, resource__kind__in=LEVELLED_KINDS).values_list(
             "task_id", "resource_id", "units"):
         per_task = demands.setdefault(str(task), {})
         per_task[str(resource)] = per_task.get(str(resource), 0) + _percent(units)
