@@ -155,6 +155,25 @@ def test_example_4_task_and_project_priorities_decide_who_goes_first() -> None:
     assert (result.task("X").start, result.task("Y").start) == (0, 2)
 
 
+def test_example_4_a_priority_reaches_back_to_the_predecessors() -> None:
+    """Y (priority 900) can only start after D (no resource, 5 periods); X (the default 500,
+    10 periods, the least slack) could start at once. Y still gets the crew first: X waits
+    until Y is done, as D carries Y's priority; X first would make Y wait for a lower one."""
+    problem = LevelingProblem(
+        (
+            Activity("D", 5),
+            Activity("Y", 3, {"crew": 1}, priority=900),
+            Activity("X", 10, {"crew": 1}),
+        ),
+        (Resource("crew", 1),),
+        (Link("D", "Y"),),
+    )
+    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.3))
+    assert (result.task("Y").start, result.task("X").start) == (5, 8)
+    shortest = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0.3))
+    assert (shortest.makespan, shortest.status.value) == (13, "optimal"), "the exact mode trades it for the finish"
+
+
 def test_example_5_links_with_lags_and_leads() -> None:
     problem = LevelingProblem(
         (

@@ -462,8 +462,9 @@ def _links_hold(portfolio_id: int) -> list[str]:
 @pytest.mark.parametrize("loop", [False, True], ids=["one-way", "links-both-ways"])
 def test_a_portfolio_apply_moves_what_follows_in_other_programs(
         client_for: Clients, demo: Demo, plan: Plan, loop: bool) -> None:
-    """OPS-01 yields Lena to DCX-01 (its priority is lower), so its ERP cut-over is delayed; a
-    DCX-01 task follows the cut-over by a link. Rescheduling only the OPS program (the one with
+    """OPS-01 yields Lena to DCX-01 (its priority is lower, and stays lower than DCX-01's
+    through the DCX-02 task that follows the cut-over), so its ERP cut-over is delayed; the
+    DCX-02 task follows the cut-over by a link. Rescheduling only the OPS program (the one with
     the changed task), or DCX before OPS, would leave that task starting before the cut-over
     ends. With links both ways between the programs, the order is a loop: both still hold."""
     from altitude.delivery.services import reschedule_program
@@ -472,9 +473,10 @@ def test_a_portfolio_apply_moves_what_follows_in_other_programs(
 
     manager, admin = demo.user("portfolio"), demo.user("admin")
     Project.objects.filter(pk=demo.ops01.pk).update(start_date=demo.dcx01.start_date, priority=5)
+    Project.objects.filter(pk=demo.dcx02.pk).update(start_date=demo.dcx01.start_date)
     Task.objects.filter(pk=plan.erp.pk).update(duration_minutes=8 * 480)
     Assignment.objects.create(task=plan.erp, resource=plan.resource)
-    integration = task(admin, demo.dcx01, "Shop ERP integration", 2)
+    integration = task(admin, demo.dcx02, "App ERP integration", 2)
     link(admin, plan.erp, integration)
     if loop:
         link(admin, plan.design, task(admin, demo.ops01, "Finance sign-off", 1))
@@ -485,7 +487,7 @@ def test_a_portfolio_apply_moves_what_follows_in_other_programs(
 
     preview = pool.level_portfolio_preview(manager, demo.portfolio.pk)
     assert {d.label for d in preview.delayed if d.resource} == {"OPS-01 1 ERP cut-over"}, preview.delayed
-    assert any(d.label.endswith("Shop ERP integration") and d.predecessor for d in preview.delayed)
+    assert any(d.label.endswith("App ERP integration") and d.predecessor for d in preview.delayed)
 
     response = client_for("portfolio").post(f"/portfolios/{demo.portfolio.pk}/leveling/apply/")
     assert response.status_code == 302
@@ -576,3 +578,19 @@ def test_material_and_cost_resources_are_not_levelled(demo: Demo, plan: Plan, ho
     assert [o.resource for o in result.before] == ["Lena Fischer"], "two cranes of two: no over-allocation"
     assert result.resources == 2 and result.after == ()
     assert [(d.label, d.delay_days) for d in result.delayed] == [(d.label, d.delay_days) for d in before.delayed]
+
+
+def test_a_tasks_levelling_priority_decides_who_gets_the_person_first(client_for: Clients, demo: Demo, plan: Plan,
+                                                                      hotfix: Task) -> None:
+    """By default Build waits for the Hotfix (the engine's rules); at priority 900 (API PATCH)
+    Build goes first and the Hotfix waits for it."""
+    before = {d.label for d in pool.level_preview(demo.user("project"), demo.dcx01.pk).delayed if d.resource}
+    assert before == {"1.2 Build"}
+    build = Task.objects.get(pk=plan.build.pk)
+    response = client_for("project").patch(f"/api/v1/tasks/{build.pk}", {"leveling_priority": 900, "version": build.version},
+                                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["leveling_priority"] == 900
+    after = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert {d.label for d in after.delayed if d.resource} == {"3 Hotfix"}
+    assert after.after == ()

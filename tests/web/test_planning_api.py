@@ -58,6 +58,8 @@ def test_create_task_numbers_the_wbs(demo: Demo, plan: Plan, pm: Client) -> None
     ({"name": "X", "parent_id": 999999}, "parent_id"),
     ({"name": "X", "calendar_id": 999999}, "calendar_id"),
     ({"name": "X", "milestone": True, "duration_minutes": 480}, "duration_minutes"),
+    ({"name": "X", "leveling_priority": 1001}, "leveling_priority"),
+    ({"name": "X", "leveling_priority": -1}, "leveling_priority"),
 ])
 def test_create_task_422_names_the_field(demo: Demo, plan: Plan, pm: Client, payload: dict[str, object], field: str) -> None:
     before = Task.objects.count()

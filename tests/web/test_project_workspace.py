@@ -315,3 +315,16 @@ def test_predecessors_api(client_for: Clients, demo: Demo, plan: Plan) -> None:
     status, _ = call(client_for("member"), "PUT", url, {"predecessors": "", "version": plan.golive.version + 1})
     assert status == 403
     assert Dependency.objects.filter(successor=plan.golive).count() == 1
+
+
+def test_inline_edit_sets_the_levelling_priority(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    client = client_for("project")
+    html = client.get(f"/projects/{demo.dcx01.pk}/tasks/{plan.build.pk}/edit/", headers={"HX-Request": "true"}).content.decode()
+    assert f'name="t{plan.build.pk}-leveling_priority"' in html and 'value="500"' in html
+    assert _edit(client, demo, plan.build, leveling_priority="800").status_code == 200
+    assert Task.objects.get(pk=plan.build.pk).leveling_priority == 800
+    build = Task.objects.get(pk=plan.build.pk)
+    refused = _edit(client, demo, build, leveling_priority="1001").content.decode()
+    assert "less than or equal to 1000" in refused and Task.objects.get(pk=plan.build.pk).version == build.version
+    phase = client.get(f"/projects/{demo.dcx01.pk}/tasks/{plan.phase.pk}/edit/", headers={"HX-Request": "true"}).content.decode()
+    assert f'name="t{plan.phase.pk}-leveling_priority"' in phase and "disabled" in phase

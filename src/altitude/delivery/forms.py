@@ -38,13 +38,17 @@ MINUTES_PER_DAY = 480
 
 
 class TaskRowForm(forms.Form):
-    """The task list's inline edit: name, duration in days, % complete, status, predecessors."""
+    """The task list's inline edit: name, duration in days, % complete, status, levelling priority,
+    predecessors."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200)
     duration_days = forms.DecimalField(label="Duration (days)", min_value=Decimal("0"), max_digits=8, decimal_places=2)
     percent_complete = forms.IntegerField(label="% complete", min_value=0, max_value=100)
     status = forms.ChoiceField(choices=TaskStatus.choices)
+    leveling_priority = forms.IntegerField(
+        label="Levelling priority", min_value=0, max_value=1000, required=False,
+        help_text="0 to 1000 (MS Project's): when people are short, levelling serves higher-priority tasks first.")
     predecessors = forms.CharField(required=False, max_length=500,
                                    help_text="Row IDs with type and lag, e.g. 12FS+2d, 3SS-1d, 7")
 
@@ -54,20 +58,23 @@ class TaskRowForm(forms.Form):
     @classmethod
     def for_task(cls, task: Task, predecessors: str, data: Any = None, *, summary: bool = False) -> TaskRowForm:
         initial = {"version": task.version, "name": task.name, "duration_days": Decimal(task.duration_minutes) / MINUTES_PER_DAY,
-                   "percent_complete": task.percent_complete, "status": task.status, "predecessors": predecessors}
+                   "percent_complete": task.percent_complete, "status": task.status, "predecessors": predecessors,
+                   "leveling_priority": task.leveling_priority}
         form = cls(data, initial=initial, prefix=f"t{task.pk}")
         for bound in form.fields.values():
             bound.widget.attrs["form"] = f"edit-{task.pk}"  # the inputs sit in table cells, the form in one of them
-        if summary:  # a summary spans its subtasks: its duration is computed, not typed
+        if summary:  # a summary spans its subtasks: its duration is computed, not typed, and it is not levelled
             form.fields["duration_days"].disabled = True
+            form.fields["leveling_priority"].disabled = True
         return form
 
     def changes(self, task: Task) -> dict[str, object]:
         """Only what the user changed (an untouched status is not re-sent as progress)."""
         data = self.cleaned_data
         values = {"name": data["name"], "duration_minutes": round(data["duration_days"] * MINUTES_PER_DAY),
-                  "percent_complete": data["percent_complete"], "status": data["status"]}
-        return {k: v for k, v in values.items() if getattr(task, k) != v}
+                  "percent_complete": data["percent_complete"], "status": data["status"],
+                  "leveling_priority": data["leveling_priority"]}
+        return {k: v for k, v in values.items() if v is not None and getattr(task, k) != v}
 
     def attach(self, field: str | None, message: str) -> None:
         name = self.FIELD_OF.get(field or "", field or "")

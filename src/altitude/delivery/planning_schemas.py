@@ -28,6 +28,8 @@ class TaskFields(Schema):
     calendar_id: int | None = None
     deliverable: str = Field("", max_length=200)
     acceptance_criteria: str = ""
+    leveling_priority: int = Field(500, ge=0, le=1000, description="Levelling priority (MS Project's 0 to 1000): "
+                                   "higher-priority tasks get short people and equipment first.")
     status: TaskStatus = TaskStatus.TODO
     percent_complete: int = Field(0, ge=0, le=100)
     actual_start: date | None = None
@@ -53,6 +55,7 @@ class TaskPatch(Schema):
     calendar_id: int | None = None
     deliverable: str | None = Field(None, max_length=200)
     acceptance_criteria: str | None = None
+    leveling_priority: int | None = Field(None, ge=0, le=1000)
     status: TaskStatus | None = None
     percent_complete: int | None = Field(None, ge=0, le=100)
     actual_start: date | None = None
@@ -78,6 +81,7 @@ class TaskOut(Schema):
     calendar_id: int | None
     deliverable: str
     acceptance_criteria: str
+    leveling_priority: int
     status: TaskStatus
     percent_complete: int
     actual_start: date | None

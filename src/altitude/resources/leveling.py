@@ -147,14 +147,16 @@ def _demands(project_ids: Sequence[int]) -> tuple[dict[str, TaskResourcing], dic
     consumed and a cost resource is money, so their units are quantities, not a share of a
     capacity; MS Project does not level them either."""
     demands: dict[str, dict[str, int]] = {}
-    for task, resource, units in Assignment.objects.filter(
+    priority: dict[str, int] = {}
+    for task, resource, units, rank in Assignment.objects.filter(
             task__project_id__in=project_ids, resource__kind__in=LEVELLED_KINDS).values_list(
-            "task_id", "resource_id", "units"):
+            "task_id", "resource_id", "units", "task__leveling_priority"):
         per_task = demands.setdefault(str(task), {})
         per_task[str(resource)] = per_task.get(str(resource), 0) + _percent(units)
+        priority[str(task)] = rank
     named = {r for units in demands.values() for r in units}
     pool = {str(r.pk): r for r in Resource.objects.filter(pk__in=[int(k) for k in named])}
-    return {task: TaskResourcing(units) for task, units in demands.items()}, pool
+    return {task: TaskResourcing(units, priority[task]) for task, units in demands.items()}, pool
 
 
 _PERCENT = TASK_COLUMNS.index("percent_complete")

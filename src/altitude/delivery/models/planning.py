@@ -62,6 +62,11 @@ class Task(VersionedModel):
     status = models.CharField(max_length=12, choices=TaskStatus.choices, default=TaskStatus.TODO)
     deliverable = models.CharField(max_length=200, blank=True)
     acceptance_criteria = models.TextField(blank=True)
+    leveling_priority = models.PositiveSmallIntegerField(
+        default=500, validators=[MaxValueValidator(1000)],
+        help_text="0 to 1000, as in MS Project: when people or equipment are short, levelling serves "
+                  "higher-priority tasks first (within a project's priority).",
+    )
     # Derived: WBS code and outline order (renumbered on every structural change).
     wbs = models.CharField(max_length=60, blank=True, editable=False)
     outline = models.PositiveIntegerField(default=0, editable=False, help_text="Pre-order index in the project.")

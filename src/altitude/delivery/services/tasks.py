@@ -24,7 +24,7 @@ from altitude.delivery.services.structure import get_project, visible_projects
 
 PLAN_FIELDS = frozenset({
     "name", "duration_minutes", "milestone", "optimistic_minutes", "most_likely_minutes", "pessimistic_minutes",
-    "constraint_type", "constraint_date", "calendar_id", "deliverable", "acceptance_criteria",
+    "constraint_type", "constraint_date", "calendar_id", "deliverable", "acceptance_criteria", "leveling_priority",
 })
 PROGRESS_FIELDS = frozenset({"percent_complete", "actual_start", "actual_finish", "remaining_minutes", "status"})
 STRUCTURE_FIELDS = frozenset({"parent_id", "position"})

@@ -111,6 +111,12 @@ def _find_cycle(
 def compile_problem(problem: LevelingProblem) -> Network:
     """Index the problem, order it topologically and compute CPM dates and deadlines.
 
+    Priorities (project first, then task) are inherited backwards through the links: a
+    task's rank is that of the most urgent task it leads to, so the predecessors of a
+    high-priority task are placed before the tasks it should win the resource from (else,
+    in a serial pass, a low-priority task already placed would keep the resource and the
+    high-priority task would wait for it, which is what priorities are meant to prevent).
+
     A task with its own latest start (pinned by a must-start/finish-on constraint, already
     started, start/finish no later than) keeps it when a link from a predecessor cannot hold
     with it, whatever the resources: the link is left out and listed in ``unmet_links``.
@@ -175,7 +181,11 @@ def compile_problem(problem: LevelingProblem) -> Network:
         tuple((resource_index[r], q) for r, q in a.demands.items() if q > 0) for a in activities
     )
     project_priority = problem.project_priorities
-    rank = tuple((-project_priority.get(a.project or "", 0), -a.priority) for a in activities)
+    rank = [(-project_priority.get(a.project or "", 0), -a.priority) for a in activities]
+    for i in reversed(topo):  # a task goes as early in the order as the most urgent task it leads to
+        for j, _, _ in succs[i]:
+            if rank[j] < rank[i]:
+                rank[i] = rank[j]
     return Network(
         ids=tuple(ids),
         duration=tuple(duration),
@@ -189,7 +199,7 @@ def compile_problem(problem: LevelingProblem) -> Network:
         late_start=tuple(late),
         tail=tuple(tail),
         cpm_makespan=makespan,
-        rank=rank,
+        rank=tuple(rank),
         uniform_priorities=len(set(rank)) <= 1,
         splittable=tuple(a.splittable and a.duration > 0 for a in activities),
         unmet_links=tuple(unmet),
