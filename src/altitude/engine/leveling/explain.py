@@ -6,6 +6,7 @@ the same explanations, and the explanation is checkable by anyone with the sched
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,16 +19,38 @@ from altitude.engine.leveling.result import OverAllocation, TaskDelay
 Pieces = Sequence[Sequence[tuple[int, int]]]
 
 
-def _active(users: Sequence[int], pieces: Pieces, period: int, exclude: int) -> tuple[int, ...]:
-    """Tasks among ``users`` working in ``period`` (other than ``exclude``)."""
-    active = []
-    for i in users:
-        spans = pieces[i]
-        if i == exclude or not spans or period < spans[0][0] or period >= spans[-1][1]:
-            continue
-        if len(spans) == 1 or any(a <= period < b for a, b in spans):
-            active.append(i)
-    return tuple(active)
+class _Users:
+    """Each resource's tasks in order of start, to find those working in a period without
+    scanning them all (a program has thousands of tasks per pool; explaining its delays
+    looked at every task of the resource for every delayed task)."""
+
+    def __init__(self, net: Network, count: int, pieces: Pieces) -> None:
+        self.rows: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]  # (start, task, units)
+        for i in range(net.size):
+            if pieces[i]:
+                for k, units in net.demands[i]:
+                    self.rows[k].append((pieces[i][0][0], i, units))
+        for row in self.rows:
+            row.sort()
+        self.starts = [[start for start, _, _ in row] for row in self.rows]
+
+    def active(self, k: int, pieces: Pieces, period: int, exclude: int, load: int) -> tuple[int, ...]:
+        """Tasks using resource ``k`` in ``period`` (other than ``exclude``), in index order.
+
+        ``load``, the resource's load in that period, is what the tasks working then hold
+        together: the search goes back from the latest start and stops once it is found.
+        """
+        row, found, held = self.rows[k], [], 0
+        for n in range(bisect_right(self.starts[k], period) - 1, -1, -1):
+            if held >= load:
+                break
+            _, i, units = row[n]
+            spans = pieces[i]
+            if period < spans[-1][1] and (len(spans) == 1 or any(a <= period < b for a, b in spans)):
+                held += units
+                if i != exclude:
+                    found.append(i)
+        return tuple(sorted(found))
 
 
 def explain_delays(
@@ -44,10 +67,7 @@ def explain_delays(
     capacities = [capacity_array(r, 0, horizon) for r in resources]
     load_lists = [load.tolist() for load in loads_by_resource]
     capacity_lists = [capacity.tolist() for capacity in capacities]
-    users: list[list[int]] = [[] for _ in resources]
-    for i in range(net.size):
-        for k, _ in net.demands[i]:
-            users[k].append(i)
+    users = _Users(net, len(resources), pieces)
     delays = []
     for j in range(net.size):
         delay = start[j] - net.early_start[j]
@@ -90,7 +110,7 @@ def _blocking(
     actual: int,
     arrays: tuple[Sequence[IntArray], Sequence[IntArray]],
     lists: tuple[Sequence[list[int]], Sequence[list[int]]],
-    users: Sequence[Sequence[int]],
+    users: _Users,
     pieces: Pieces,
 ) -> tuple[int | None, tuple[int, ...]]:
     """First period of the window starting at ``earliest`` where a resource was full."""
@@ -113,7 +133,8 @@ def _blocking(
             best = (k, int(periods[full[0]]))
     if best is None:
         return None, ()
-    return best[0], _active(users[best[0]], pieces, best[1], j)
+    k, period = best
+    return k, users.active(k, pieces, period, j, lists[0][k][period])
 
 
 def _blocking_short(
@@ -122,7 +143,7 @@ def _blocking_short(
     earliest: int,
     loads: Sequence[list[int]],
     capacities: Sequence[list[int]],
-    users: Sequence[Sequence[int]],
+    users: _Users,
     pieces: Pieces,
 ) -> tuple[int | None, tuple[int, ...]]:
     """Same as :func:`_blocking` for a short unsplit task, with plain integers (faster)."""
@@ -134,7 +155,7 @@ def _blocking_short(
                 continue
             others = load[period] - (units if a <= period < b else 0)
             if others + units > capacities[k][period]:
-                return k, _active(users[k], pieces, period, j)
+                return k, users.active(k, pieces, period, j, load[period])
     return None, ()
 
 
@@ -146,10 +167,7 @@ def overallocations(
 ) -> tuple[OverAllocation, ...]:
     """Every maximal run of periods where a resource carries more than its capacity."""
     loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
-    users: list[list[int]] = [[] for _ in resources]
-    for i in range(net.size):
-        for k, _ in net.demands[i]:
-            users[k].append(i)
+    users = _Users(net, len(resources), pieces)
     found = []
     for k, resource in enumerate(resources):
         load = loads_by_resource[k]
@@ -177,7 +195,7 @@ def overallocations(
                     end=end,
                     load=int(load[t]),
                     capacity=int(capacity[t]),
-                    tasks=tuple(net.ids[i] for i in _active(users[k], pieces, t, -1)),
+                    tasks=tuple(net.ids[i] for i in users.active(k, pieces, t, -1, int(load[t]))),
                 )
             )
             t = end
