@@ -594,3 +594,14 @@ def test_a_tasks_levelling_priority_decides_who_gets_the_person_first(client_for
     after = pool.level_preview(demo.user("project"), demo.dcx01.pk)
     assert {d.label for d in after.delayed if d.resource} == {"3 Hotfix"}
     assert after.after == ()
+
+
+def test_undo_after_a_project_closed_still_reschedules_it(demo: Demo, plan: Plan) -> None:
+    """The units to reschedule are the live ones downstream, and always those holding a
+    restored task, even when its project has closed since the levelling was applied."""
+    from altitude.resources.leveling_apply import portfolio_units
+
+    Project.objects.filter(pk=demo.ops01.pk).update(stage=Stage.CLOSED)
+    order, looped = portfolio_units([demo.ops01.pk], demo.portfolio.pk)
+    assert order == [(demo.ops.pk, None)] and not looped
+    assert portfolio_units([], demo.portfolio.pk) == ([], False)

@@ -21,6 +21,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from altitude.core.errors import Conflict, InvalidInput
@@ -68,8 +69,9 @@ def portfolio_units(touched: Collection[int], portfolio_id: int) -> tuple[list[U
     in a loop between units (then one sweep leaves the loop's first unit on stale dates, and
     the caller sweeps twice).
     """
-    rows = list(Project.objects.filter(portfolio_id=portfolio_id, stage__in=leveling.COUNTED_STAGES)
-                .values_list("pk", "program_id", "code"))
+    rows = list(Project.objects.filter(Q(stage__in=leveling.COUNTED_STAGES) | Q(pk__in=list(touched)),
+                                       portfolio_id=portfolio_id)
+                .values_list("pk", "program_id", "code"))  # touched: an undo after a project closed
     unit_of: dict[int, Unit] = {pk: (program, None) if program else (None, pk) for pk, program, _ in rows}
     codes = {pk: code for pk, _, code in rows}
     after: dict[Unit, set[Unit]] = {}
