@@ -100,4 +100,4 @@ def test_optimise_in_the_background_then_apply(browser: Any, live_server: Any, d
         assert watch.errors == [] and watch.foreign == []
         page.close()
     finally:
-        worker.running = False
+        worker.stop()

@@ -310,5 +310,6 @@ def test_the_servers_worker_thread_runs_what_is_queued(transactional_db: None) -
                 break
         assert run.state == LevelingRunState.DONE, (run.state, run.error)
     finally:
-        worker.running = False
+        worker.stop()
         connection.close()
+    assert not worker.thread.is_alive(), "stop() waits for the thread, which closes its connection"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import typer
@@ -76,37 +78,55 @@ def serve(
     waitress_serve(application, host=host, port=port, threads=threads, ident="altitude")
 
 
-def start_worker() -> Worker:
+@dataclass
+class BackgroundWorker:
+    """The worker thread of ``altitude serve`` and the ``db_worker`` loop it runs."""
+
+    worker: Worker
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the loop to end and wait for it (at most ``timeout`` s: a task under way finishes
+        first), so that the thread's database connection is closed before the caller goes on."""
+        self.worker.running = False
+        self.thread.join(timeout)
+
+
+def start_worker() -> BackgroundWorker:
     """The embedded deployment's worker: a daemon thread taking background tasks from the
     database queue, as ``db_worker`` does in its own process (it stops with the server, or
-    when ``running`` is set false)."""
-    import threading
-
+    with :meth:`BackgroundWorker.stop`)."""
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(queue_names=["default"], interval=1.0, batch=False, backend_name="default",
                     startup_delay=False, max_tasks=None, worker_id="altitude-serve", excluded_queue_names=[])
-    threading.Thread(target=_keep_working, args=(worker,), name="altitude-worker", daemon=True).start()
-    return worker
+    thread = threading.Thread(target=_keep_working, args=(worker,), name="altitude-worker", daemon=True)
+    thread.start()
+    return BackgroundWorker(worker, thread)
 
 
 def _keep_working(worker: Worker) -> None:
     """Run ``worker`` until it is stopped, through database errors: ``db_worker`` lets an error
     taking a task (a locked SQLite database past its busy timeout) end its loop, and a dead
     thread would leave every later optimisation queued. Its own process would be restarted by
-    a supervisor; this thread restarts itself."""
+    a supervisor; this thread restarts itself. Its connection is closed when it stops (else
+    PostgreSQL keeps a session open on the database, and a test run cannot drop it)."""
     import logging
     import time
 
-    from django.db import DatabaseError, close_old_connections
+    from django.db import DatabaseError, close_old_connections, connections
 
-    while worker.running:
-        try:
-            worker.run()
-        except DatabaseError:
-            logging.getLogger("altitude.worker").warning("background worker: database error, retrying", exc_info=True)
-            close_old_connections()
-            time.sleep(worker.interval)
+    try:
+        while worker.running:
+            try:
+                worker.run()
+            except DatabaseError:
+                logging.getLogger("altitude.worker").warning("background worker: database error, retrying",
+                                                             exc_info=True)
+                close_old_connections()
+                time.sleep(worker.interval)
+    finally:
+        connections.close_all()
 
 
 def demo_command(
