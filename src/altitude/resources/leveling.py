@@ -314,7 +314,7 @@ def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.dat
 
 def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled: ScheduledProblem,
              result: LevelingResult, within_float: bool, seconds: float,
-             resources: Sequence[PoolResource] = ()) -> LevelingPreview:
+             resources: Sequence[PoolResource]) -> LevelingPreview:
     """Engine offsets back to dates and ids back to names (``name``: engine id -> "WBS name")."""
     own_ids = {a.id for a in scheduled.problem.activities if a.project}  # external tasks have none
     own = [t for t in result.tasks if t.id in own_ids]

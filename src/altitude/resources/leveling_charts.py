@@ -18,6 +18,7 @@ import numpy as np
 from altitude.engine.calendars import WorkingTime, to_minutes
 from altitude.engine.leveling import LevelingResult, LoadProfile
 from altitude.engine.leveling import Resource as PoolResource
+from altitude.engine.leveling.profiles import capacity_array
 
 MAX_CHARTS = 12
 """Charts on one page: the most over-allocated resources first."""
@@ -78,15 +79,10 @@ def _peaks(profile: LoadProfile | None, bounds: np.ndarray) -> np.ndarray:
 
 
 def _capacity(resource: PoolResource, bounds: np.ndarray) -> np.ndarray:
-    """Lowest capacity within each period (capacity steps from the resource's changes)."""
-    starts = np.array([0] + [c.start for c in resource.changes], dtype=np.int64)
-    values = np.array([resource.capacity] + [c.capacity for c in resource.changes], dtype=np.int64)
-    low = values[np.maximum(np.searchsorted(starts, bounds[:-1], side="right") - 1, 0)]
-    for start, value in zip(starts[1:], values[1:], strict=True):  # a step inside a period
-        k = int(np.searchsorted(bounds, start, side="right")) - 1
-        if 0 <= k < len(low) and start > bounds[k]:
-            low[k] = min(int(low[k]), int(value))
-    return low
+    """Lowest capacity within each period, from the engine's capacity per working minute."""
+    lo, hi = int(bounds[0]), int(bounds[-1])
+    per_minute = capacity_array(resource, lo, max(hi, lo + 1))
+    return np.minimum.reduceat(per_minute, np.minimum(bounds[:-1] - lo, len(per_minute) - 1))
 
 
 def load_charts(result: LevelingResult, resources: Sequence[PoolResource], calendar_of: Callable[[str], WorkingTime],
