@@ -256,6 +256,49 @@ def test_two_pinned_tasks_keep_their_dates_and_the_overload_is_reported(mode: Mo
     assert result.status is LevelingStatus.INFEASIBLE
     (over,) = result.overallocations
     assert (over.start, over.end, over.load, over.tasks) == (1, 2, 2, ("M1", "M2"))
+    assert over.held == ("M1", "M2"), "neither can start after the overlap: why it stays"
+    assert result.latest_starts == (("M1", 0), ("M2", 1))
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_held_names_the_tasks_that_cannot_leave_the_overload(mode: Mode) -> None:
+    """P precedes the pinned M (at 3) and shares the crew with the pinned N (at 0-2): P can
+    start no later than 1, where N still holds the crew, so the overlap stays; N and P are
+    held (P by the latest start M gives it), while Q, free to wait, is not in it."""
+    problem = LevelingProblem(
+        (
+            Activity("N", 2, {"crew": 1}, earliest_start=0, latest_start=0),
+            Activity("P", 2, {"crew": 1}),
+            Activity("M", 1, earliest_start=3, latest_start=3),
+            Activity("Q", 2, {"crew": 1}),
+        ),
+        (Resource("crew", 1),),
+        (Link("P", "M"),),
+    )
+    result = level(problem, LevelingOptions(mode=mode, time_limit_seconds=0.5))
+    assert result.status is LevelingStatus.INFEASIBLE
+    assert dict(result.latest_starts) == {"N": 0, "P": 1, "M": 3}
+    assert [(o.tasks, o.held) for o in result.overallocations] == [(("N", "P"), ("N", "P"))]
+    assert result.task("Q").start >= 2, "Q waits for the crew"
+
+
+def test_within_float_holds_the_tasks_that_used_their_float() -> None:
+    problem = LevelingProblem(
+        (Activity("A", 4, {"crew": 1}), Activity("B", 4, {"crew": 1})),
+        (Resource("crew", 1),),
+        within_float=True,
+    )
+    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.2))
+    assert result.status is LevelingStatus.INFEASIBLE
+    (over,) = result.overallocations
+    assert over.held == ("A", "B"), "no float: neither could start later"
+
+
+def test_a_task_too_big_for_its_resource_is_not_held() -> None:
+    """The crane's overload stays because A needs 3 of 2, not because of a date."""
+    problem = LevelingProblem((Activity("A", 2, {"crane": 3}),), (Resource("crane", 2),))
+    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.2))
+    assert (result.latest_starts, result.overallocations[0].held) == ((), ())
 
 
 def test_cycle_is_reported_with_its_tasks() -> None:

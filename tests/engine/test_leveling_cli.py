@@ -144,6 +144,27 @@ def test_overallocations_have_dates_and_json_is_read_whatever_the_suffix(tmp_pat
     over = data["overallocations"][0]
     assert (over["resource"], over["load"], over["capacity"], over["tasks"]) == ("dev", 2, 1, ["A"])
     assert (over["start_date"], over["end_date"]) == ("2026-01-05T08:00", "2026-01-06T17:00")
+    assert over["held"] == [], "A is too big for dev, not held by a date"
+
+
+def test_an_overallocation_says_which_tasks_cannot_leave_it(tmp_path: Path) -> None:
+    """Two must-start-on tasks of dev overlap on Tuesday: both are held; A and B, free to
+    move, are levelled around them."""
+    doc = network()
+    doc["tasks"] += [  # type: ignore[operator]
+        {"id": "M1", "duration_minutes": 960, "constraint": {"type": "MSO", "date": "2026-01-05T08:00"},
+         "demands": {"dev": 1}},
+        {"id": "M2", "duration_minutes": 480, "constraint": {"type": "MSO", "date": "2026-01-06T08:00"},
+         "demands": {"dev": 1}},
+    ]
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["status"] == "infeasible"
+    (over,) = data["overallocations"]
+    assert (over["tasks"], over["held"], over["start"], over["end"]) == (["M1", "M2"], ["M1", "M2"], 480, 960)
 
 
 @pytest.mark.parametrize("mode", ["heuristic", "exact"])

@@ -78,10 +78,12 @@ def test_an_assignment_above_capacity_is_reported_not_hidden(client_for: Clients
     Assignment.objects.filter(pk=plan.assignment.pk).update(units=Decimal("2"))
     result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
     assert result.status == "infeasible"
-    assert [(o.resource, o.load_percent, o.capacity_percent, o.tasks) for o in result.after] == [
-        ("Lena Fischer", 200, 100, ("1.2 Build",))]
+    assert [(o.resource, o.load_percent, o.capacity_percent, o.tasks, o.reasons) for o in result.after] == [
+        ("Lena Fischer", 200, 100, ("1.2 Build",), ("1.2 Build needs 200 % alone",))]
+    assert result.before[0].reasons == (), "why it stays is said of what levelling leaves"
     html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
     assert "1 over-allocation cannot be removed (an assignment above the resource" in html
+    assert '<td class="reasons">1.2 Build needs 200 % alone</td>' in html
 
 
 def test_within_float_keeps_the_finish_and_reports_what_remains(demo: Demo, plan: Plan, hotfix: Task) -> None:
@@ -90,6 +92,41 @@ def test_within_float_keeps_the_finish_and_reports_what_remains(demo: Demo, plan
     assert result.within_float and result.finish_after == result.finish_before
     assert result.after and result.after[0].resource == "Lena Fischer"
     assert all(d.levelled_start <= d.start or d.delay_days <= 2.0 for d in result.delayed)
+    assert set(result.after[0].reasons) == {"1.2 Build: no float left (within float)",
+                                            "3 Hotfix: no float left (within float)"}
+
+
+def test_why_an_overload_stays_names_the_started_and_the_pinned_task(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task) -> None:
+    """The Hotfix is under way and Build must start on its scheduled day, inside the Hotfix:
+    neither can leave the overlap, and the page says which holds each one; a kept
+    optimisation run from before reasons existed still reads."""
+    from altitude.delivery.services import reschedule_project
+    from altitude.resources import leveling
+
+    start = demo.dcx01.start_date
+    Project.objects.filter(pk=demo.dcx01.pk).update(status_date=start + dt.timedelta(days=1))
+    Task.objects.filter(pk=hotfix.pk).update(actual_start=start, percent_complete=10)
+    build = Task.objects.get(pk=plan.build.pk)
+    assert build.start is not None
+    day = build.start.date()
+    Task.objects.filter(pk=build.pk).update(constraint_type="mso", constraint_date=day)
+    reschedule_project(demo.user("project"), demo.dcx01.pk)
+
+    result = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert result.status == "infeasible"
+    (over,) = result.after
+    assert set(over.tasks) == {"1.2 Build", "3 Hotfix"}
+    assert set(over.reasons) == {f"1.2 Build: must start on {day}", "3 Hotfix: under way"}
+    html = client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode()
+    assert "Why it stays" in html and f"1.2 Build: must start on {day}" in html and "3 Hotfix: under way" in html
+    api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
+    assert set(api["after"][0]["reasons"]) == set(over.reasons) and api["before"][0]["reasons"] == []
+    kept = leveling.to_json(result)
+    for row in kept["after"]:
+        del row["reasons"]
+    assert leveling.from_json(kept).after[0].reasons == ()
+    assert leveling.from_json(leveling.to_json(result)).after == result.after
 
 
 def test_a_project_without_a_start_date_says_so(client_for: Clients, demo: Demo, plan: Plan) -> None:

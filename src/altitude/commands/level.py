@@ -169,6 +169,7 @@ def _overallocation(over: Any, scheduled: Any) -> dict[str, Any]:
         "load": over.load,
         "capacity": over.capacity,
         "tasks": list(over.tasks),
+        "held": list(over.held),
     }
     if scheduled is not None and over.tasks:
         first = over.tasks[0]

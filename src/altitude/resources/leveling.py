@@ -81,6 +81,7 @@ class Overload:
     load_percent: int
     capacity_percent: int
     tasks: tuple[str, ...]
+    reasons: tuple[str, ...] = ()  # after levelling: why it stays ("DCX-01 4.4.1 Build: under way")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,30 @@ def _started_stay(problem: LevelingProblem, rows: Sequence[tuple[Any, ...]]) -> 
         return problem
     return replace(problem, activities=tuple(
         replace(a, latest_start=a.earliest_start) if a.id in started else a for a in problem.activities))
+
+
+_CONSTRAINT = TASK_COLUMNS.index("constraint_type")
+_CONSTRAINT_DATE = TASK_COLUMNS.index("constraint_date")
+_HOLDING = {"mso": "must start on", "mfo": "must finish on", "snlt": "start no later than",
+            "fnlt": "finish no later than"}
+
+
+def _hold_causes(rows: Sequence[tuple[Any, ...]], within_float: bool) -> dict[str, str]:
+    """Why each task may have a latest start, in the user's words: what keeps it from moving
+    past an over-allocation. The engine says which tasks are held; this says by what."""
+    causes: dict[str, str] = {}
+    for row in rows:
+        if row[_PERCENT] or row[_ACTUAL_START]:
+            cause = "under way"
+        elif row[_CONSTRAINT] in _HOLDING and row[_CONSTRAINT_DATE]:
+            day = row[_CONSTRAINT_DATE]
+            cause = f"{_HOLDING[row[_CONSTRAINT]]} {day.date() if isinstance(day, dt.datetime) else day}"
+        elif within_float:
+            cause = "no float left (within float)"
+        else:
+            cause = "a pinned task follows it"
+        causes[str(row[0])] = cause
+    return causes
 
 
 COUNTED_STAGES = (Stage.INITIATING, Stage.PLANNING, Stage.EXECUTING, Stage.CLOSING)
@@ -272,7 +297,8 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False,
                if optimise_seconds is None else
                LevelingOptions(mode=Mode.EXACT, time_limit_seconds=optimise_seconds, workers=OPTIMISE_WORKERS))
     result = level(problem, options)
-    found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock, problem.resources)
+    found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock, problem.resources,
+                     _hold_causes(plan.tasks, within_float))
     return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects,
                    projects=_project_finishes(plan.projects, scheduled, result), mode=options.mode.value)
 
@@ -314,8 +340,9 @@ def _whole_day(scheduled: ScheduledProblem, row: int, offset: int, start: dt.dat
 
 def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled: ScheduledProblem,
              result: LevelingResult, within_float: bool, seconds: float,
-             resources: Sequence[PoolResource]) -> LevelingPreview:
-    """Engine offsets back to dates and ids back to names (``name``: engine id -> "WBS name")."""
+             resources: Sequence[PoolResource], causes: Mapping[str, str]) -> LevelingPreview:
+    """Engine offsets back to dates and ids back to names (``name``: engine id -> "WBS name");
+    ``causes``: what holds each task that has a latest start (see :func:`_hold_causes`)."""
     own_ids = {a.id for a in scheduled.problem.activities if a.project}  # external tasks have none
     own = [t for t in result.tasks if t.id in own_ids]
     ids = [t.id for t in own]
@@ -341,10 +368,20 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         ))
     delayed.sort(key=lambda d: (d.levelled_start, d.label))
     users: dict[str, list[str]] = {}  # resource -> the tasks demanding it
+    demand: dict[tuple[str, str], int] = {}  # (task, resource) -> units
     for a in scheduled.problem.activities:
         for resource, units in a.demands.items():
             if units:
                 users.setdefault(resource, []).append(a.id)
+                demand[a.id, resource] = units
+    latest = dict(result.latest_starts)
+
+    def reasons(resource: str, holders: Sequence[str], end: int, capacity: int) -> tuple[str, ...]:
+        """Why an over-allocation after levelling stays: a task too big for the resource on its
+        own, or one that cannot start after it ends."""
+        out = [f"{name(t)} needs {demand[t, resource]} % alone" for t in holders if demand.get((t, resource), 0) > capacity]
+        out += [f"{name(t)}: {causes.get(t, 'a pinned task follows it')}" for t in holders if latest.get(t, end) < end]
+        return tuple(out)
     network = scheduled.network
 
     def at(task: str, offset: int, finish: bool) -> dt.datetime:
@@ -352,29 +389,33 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         calendar = network.calendars[int(network.cal[index[task]])]
         return _local(calendar.finish_at(offset) if finish else calendar.start_at(offset))
 
-    def overloads(profiles: Sequence[LoadProfile], windows: Mapping[str, tuple[int, int]]) -> tuple[Overload, ...]:
-        """Maximal runs over capacity (adjacent segments merged, the peak kept) with the tasks in them."""
+    def overloads(profiles: Sequence[LoadProfile], windows: Mapping[str, tuple[int, int]],
+                  explained: bool = False) -> tuple[Overload, ...]:
+        """Maximal runs over capacity (adjacent segments merged, the peak kept) with the tasks in
+        them; ``explained``: with the reasons they stay."""
         found = []
         for profile in profiles:
-            runs: list[list[int]] = []  # [start, end, peak load, capacity]
+            runs: list[list[int]] = []  # [start, end, peak load, capacity, lowest capacity]
             for seg in profile.segments:
                 if seg.load <= seg.capacity:
                     continue
                 if runs and runs[-1][1] == seg.start:
                     runs[-1][1] = seg.end
                     runs[-1][2] = max(runs[-1][2], seg.load)
+                    runs[-1][4] = min(runs[-1][4], seg.capacity)
                 else:
-                    runs.append([seg.start, seg.end, seg.load, seg.capacity])
+                    runs.append([seg.start, seg.end, seg.load, seg.capacity, seg.capacity])
             if not runs:
                 continue
             # The resource's tasks by start; each run takes those overlapping it.
             spans = sorted((windows[t][0], windows[t][1], t) for t in users.get(profile.resource, ()) if t in windows)
             starts = [span[0] for span in spans]
-            for begin, end, peak, capacity in runs:
+            for begin, end, peak, capacity, lowest in runs:
                 holders = sorted(t for s, f, t in spans[:bisect_left(starts, end)] if f > begin)
                 if holders:
                     found.append(Overload(pool[profile.resource].name, at(holders[0], begin, False),
-                                          at(holders[0], end, True), peak, capacity, tuple(name(t) for t in holders)))
+                                          at(holders[0], end, True), peak, capacity, tuple(name(t) for t in holders),
+                                          reasons(profile.resource, holders, end, lowest) if explained else ()))
         return tuple(sorted(found, key=lambda o: (o.start, o.resource)))
 
     over = sorted({p.resource for p in (*result.load_before, *result.load_after)
@@ -390,7 +431,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
         finish_after=_local(max(finishes_after)) if finishes_after else None,
         delayed=tuple(delayed),
         before=overloads(result.load_before, {t.id: (t.early_start, t.early_start + length[t.id]) for t in own}),
-        after=overloads(result.load_after, {t.id: (t.start, t.finish) for t in own}),
+        after=overloads(result.load_after, {t.id: (t.start, t.finish) for t in own}, explained=True),
         within_float=within_float, seconds=seconds,
         unmet_links=tuple((name(a), name(b)) for a, b in result.unmet_links),
         charts=charts,
@@ -422,7 +463,8 @@ def from_json(data: Mapping[str, Any]) -> LevelingPreview:
     """The preview :func:`to_json` kept (raises ``KeyError``/``ValueError`` on another shape)."""
     def overloads(rows: Sequence[Mapping[str, Any]]) -> tuple[Overload, ...]:
         return tuple(Overload(r["resource"], _at(r["start"]), _at(r["end"]), r["load_percent"],
-                              r["capacity_percent"], tuple(r["tasks"])) for r in rows)
+                              r["capacity_percent"], tuple(r["tasks"]), tuple(r.get("reasons", ())))
+                     for r in rows)  # no reasons in runs kept before them
     return LevelingPreview(
         status=data["status"], tasks=data["tasks"], resources=data["resources"],
         finish_before=_when(data["finish_before"]), finish_after=_when(data["finish_after"]),

@@ -120,6 +120,9 @@ class OverloadOut(Schema):
     load_percent: int = Field(description="Peak load, in percent of one full unit (100 = one full-time person).")
     capacity_percent: int
     tasks: list[str]
+    reasons: list[str] = Field(description="After levelling: why the over-allocation stays (a task needing more "
+                                           "than the capacity alone, or one that cannot start after it: under way, "
+                                           "a constraint, no float left, a pinned task after it). Empty before.")
 
 
 class ProjectFinishOut(Schema):

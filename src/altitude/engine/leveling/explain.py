@@ -188,6 +188,7 @@ def overallocations(
                 and capacity[end] == capacity[t]
             ):
                 end += 1
+            active = users.active(k, pieces, t, -1, int(load[t]))
             found.append(
                 OverAllocation(
                     resource=resource.id,
@@ -195,7 +196,8 @@ def overallocations(
                     end=end,
                     load=int(load[t]),
                     capacity=int(capacity[t]),
-                    tasks=tuple(net.ids[i] for i in users.active(k, pieces, t, -1, int(load[t]))),
+                    tasks=tuple(net.ids[i] for i in active),
+                    held=tuple(net.ids[i] for i in active if net.deadline[i] < end),
                 )
             )
             t = end

@@ -83,7 +83,8 @@ def refine(result: LevelingResult, g: int) -> LevelingResult:
         load_before=profiles(result.load_before),
         load_after=profiles(result.load_after),
         overallocations=tuple(
-            OverAllocation(o.resource, o.start * g, o.end * g, o.load, o.capacity, o.tasks)
+            OverAllocation(o.resource, o.start * g, o.end * g, o.load, o.capacity, o.tasks, o.held)
             for o in result.overallocations
         ),
+        latest_starts=tuple((task, at * g) for task, at in result.latest_starts),
     )

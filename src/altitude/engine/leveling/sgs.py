@@ -58,6 +58,13 @@ class _Direction:
     succs: Sequence[Sequence[Edge]]
     demands: Sequence[Sequence[tuple[int, int]]]
     splittable: Sequence[bool]
+    pinned: Sequence[int] = ()
+    """Tasks with demands that cannot move (latest start = earliest): see :func:`_place_pinned`."""
+
+
+def _pinned(release: Sequence[int], deadline: Sequence[int], duration: Sequence[int],
+            demands: Sequence[Sequence[tuple[int, int]]]) -> tuple[int, ...]:
+    return tuple(j for j in range(len(duration)) if deadline[j] <= release[j] and duration[j] > 0 and demands[j])
 
 
 def _limits(resources: Sequence[Resource]) -> tuple[list[int], list[int], list[int]]:
@@ -136,6 +143,34 @@ def _runs(periods: IntArray) -> tuple[tuple[int, int], ...]:
     )
 
 
+def _place_pinned(
+    direction: _Direction,
+    pool: ResourcePool,
+    keys: Sequence[Key],
+    start: list[int],
+    finish: list[int],
+    pieces: list[tuple[tuple[int, int], ...]],
+    forced: list[int],
+) -> set[int]:
+    """Book the tasks that cannot move (latest start = earliest: a must-start-on date, work
+    under way) before any other, and return them.
+
+    Their dates do not depend on the others, but the others' do on them: placed in priority
+    order, a free task taken first could sit where a pinned one then has to go, and two
+    pinned tasks overlapping (an over-allocation nobody can remove) would be joined by a
+    third that could have waited. Pinned tasks that overlap each other are flagged forced.
+    """
+    pinned = sorted(direction.pinned, key=lambda j: keys[j])
+    for j in pinned:
+        at, d, demand = direction.release[j], direction.duration[j], direction.demands[j]
+        if _earliest_fit(pool, demand, at, d, at) is None:
+            forced.append(j)
+        for k, units in demand:
+            pool.ensure(k, at + d)[at : at + d] -= units
+        start[j], finish[j], pieces[j] = at, at + d, ((at, at + d),)
+    return set(pinned)
+
+
 def _pass(
     direction: _Direction,
     pool: ResourcePool,
@@ -150,11 +185,18 @@ def _pass(
     finish = [0] * n
     pieces: list[tuple[tuple[int, int], ...]] = [()] * n
     forced: list[int] = []
+    pinned = _place_pinned(direction, pool, keys, start, finish, pieces, forced)
     waiting = [len(p) for p in preds]
     heap = [(keys[i], i) for i in range(n) if waiting[i] == 0]
     heapq.heapify(heap)
     while heap:
         _, j = heapq.heappop(heap)
+        if j in pinned:
+            for s, _, _ in direction.succs[j]:
+                waiting[s] -= 1
+                if waiting[s] == 0:
+                    heapq.heappush(heap, (keys[s], s))
+            continue
         d = duration[j]
         es = direction.release[j]
         for i, code, lag in preds[j]:
@@ -216,6 +258,7 @@ class Generator:
             net.succs,
             net.demands,
             net.splittable,
+            _pinned(net.release, net.deadline, net.duration, net.demands),
         )
         self.can_justify = not any(net.splittable)
 
@@ -241,7 +284,8 @@ class Generator:
         ]
         deadline = [horizon - d[i] - net.release[i] for i in range(net.size)]
         backward_direction = _Direction(
-            d, release, deadline, mirrored_preds, mirrored_succs, net.demands, net.splittable
+            d, release, deadline, mirrored_preds, mirrored_succs, net.demands, net.splittable,
+            _pinned(release, deadline, d, net.demands),
         )
         pool = ResourcePool([reversed_capacity(r, horizon) for r in self.resources], horizon)
         keys = [(horizon - f, i) for i, f in enumerate(schedule.finish)]
