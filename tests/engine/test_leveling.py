@@ -329,3 +329,24 @@ def test_invalid_input_names_the_field(build: object, field: str) -> None:
         build()  # type: ignore[operator]
     assert error.value.field == field
     assert isinstance(error.value, ScheduleValidationError)
+
+
+def test_a_no_later_than_task_gets_the_resource_before_a_task_that_can_wait() -> None:
+    """P must start by period 1 (a start-no-later-than date); Q, on the crew too, could start
+    as late as 2 (W sets the finish at 6). The latest-start rule counts P's own latest start,
+    so P goes first and nothing is over-allocated. With priorities in the plan (X) only that
+    first pass runs, and ordering by the CPM latest start (P's is 4) left Q over P."""
+    problem = LevelingProblem(
+        (
+            Activity("Q", 3, {"crew": 1}),
+            Activity("Z", 1),
+            Activity("W", 6),
+            Activity("X", 1, {"saw": 1}, priority=900),
+            Activity("P", 2, {"crew": 1}, latest_start=1),
+        ),
+        (Resource("crew", 1), Resource("saw", 1)),
+        (Link("Q", "Z"),),
+    )
+    result = level(problem, LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.2))
+    assert result.overallocations == () and result.status is LevelingStatus.OPTIMAL
+    assert (result.task("P").start, result.task("Q").start) == (0, 2)

@@ -29,8 +29,13 @@ pass could not avoid one, before searching around it."""
 
 
 def rule_values(net: Network, rule: PriorityRule) -> list[float]:
-    """Value of ``rule`` for every task (smaller is scheduled first)."""
-    ls, es, d = net.late_start, net.early_start, net.duration
+    """Value of ``rule`` for every task (smaller is scheduled first).
+
+    The latest start is the earlier of the CPM one and the task's own (a no-later-than date,
+    "within float", a pinned successor's): a task that must start soon is placed before one
+    that can wait, instead of being squeezed into an over-allocation after it."""
+    es, d = net.early_start, net.duration
+    ls = [min(late, due) for late, due in zip(net.late_start, net.deadline, strict=True)]
     if rule is PriorityRule.LATEST_START:
         return [float(v) for v in ls]
     if rule is PriorityRule.LATEST_FINISH:
