@@ -92,8 +92,8 @@ def test_within_float_keeps_the_finish_and_reports_what_remains(demo: Demo, plan
     assert result.within_float and result.finish_after == result.finish_before
     assert result.after and result.after[0].resource == "Lena Fischer"
     assert all(d.levelled_start <= d.start or d.delay_days <= 2.0 for d in result.delayed)
-    assert set(result.after[0].reasons) == {"1.2 Build: no float left (within float)",
-                                            "3 Hotfix: no float left (within float)"}
+    assert set(result.after[0].reasons) == {"1.2 Build: no free slot within its float (within float)",
+                                            "3 Hotfix: no free slot within its float (within float)"}
 
 
 def test_why_an_overload_stays_names_the_started_and_the_pinned_task(

@@ -181,9 +181,13 @@ _HOLDING = {"mso": "must start on", "mfo": "must finish on", "snlt": "start no l
             "fnlt": "finish no later than"}
 
 
+_HELD_BY_SUCCESSOR = "a task after it keeps its date"
+
+
 def _hold_causes(rows: Sequence[tuple[Any, ...]], within_float: bool) -> dict[str, str]:
     """Why each task may have a latest start, in the user's words: what keeps it from moving
-    past an over-allocation. The engine says which tasks are held; this says by what."""
+    out of an over-allocation. The engine says which tasks are held; this says by what (a
+    task with none of these is held by a successor pinned by one of them)."""
     causes: dict[str, str] = {}
     for row in rows:
         if row[_PERCENT] or row[_ACTUAL_START]:
@@ -192,9 +196,9 @@ def _hold_causes(rows: Sequence[tuple[Any, ...]], within_float: bool) -> dict[st
             day = row[_CONSTRAINT_DATE]
             cause = f"{_HOLDING[row[_CONSTRAINT]]} {day.date() if isinstance(day, dt.datetime) else day}"
         elif within_float:
-            cause = "no float left (within float)"
+            cause = "no free slot within its float (within float)"
         else:
-            cause = "a pinned task follows it"
+            cause = _HELD_BY_SUCCESSOR
         causes[str(row[0])] = cause
     return causes
 
@@ -374,13 +378,13 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
             if units:
                 users.setdefault(resource, []).append(a.id)
                 demand[a.id, resource] = units
-    latest = dict(result.latest_starts)
+    held = {(o.resource, t) for o in result.overallocations for t in o.held}
 
-    def reasons(resource: str, holders: Sequence[str], end: int, capacity: int) -> tuple[str, ...]:
+    def reasons(resource: str, holders: Sequence[str], capacity: int) -> tuple[str, ...]:
         """Why an over-allocation after levelling stays: a task too big for the resource on its
-        own, or one that cannot start after it ends."""
+        own, or one the engine found no free start for before its latest start."""
         out = [f"{name(t)} needs {demand[t, resource]} % alone" for t in holders if demand.get((t, resource), 0) > capacity]
-        out += [f"{name(t)}: {causes.get(t, 'a pinned task follows it')}" for t in holders if latest.get(t, end) < end]
+        out += [f"{name(t)}: {causes.get(t, _HELD_BY_SUCCESSOR)}" for t in holders if (resource, t) in held]
         return tuple(out)
     network = scheduled.network
 
@@ -415,7 +419,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
                 if holders:
                     found.append(Overload(pool[profile.resource].name, at(holders[0], begin, False),
                                           at(holders[0], end, True), peak, capacity, tuple(name(t) for t in holders),
-                                          reasons(profile.resource, holders, end, lowest) if explained else ()))
+                                          reasons(profile.resource, holders, lowest) if explained else ()))
         return tuple(sorted(found, key=lambda o: (o.start, o.resource)))
 
     over = sorted({p.resource for p in (*result.load_before, *result.load_after)

@@ -122,7 +122,8 @@ class OverloadOut(Schema):
     tasks: list[str]
     reasons: list[str] = Field(description="After levelling: why the over-allocation stays (a task needing more "
                                            "than the capacity alone, or one that cannot start after it: under way, "
-                                           "a constraint, no float left, a pinned task after it). Empty before.")
+                                           "a constraint, no free slot within its float, a task after it keeping its date). "
+                                           "Empty before.")
 
 
 class ProjectFinishOut(Schema):

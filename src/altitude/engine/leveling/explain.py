@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from altitude.engine.leveling.model import Resource
-from altitude.engine.leveling.network import Network, link_bound
+from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound, link_delta
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
@@ -159,15 +159,57 @@ def _blocking_short(
     return None, ()
 
 
+def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
+           pieces: Pieces, loads: Sequence[IntArray]) -> bool:
+    """Whether task ``j`` has a latest start and no start in its window lets it run without
+    over-allocating, every other task staying where it is.
+
+    The window: from its release and its predecessors' dates to its latest start and its
+    successors' dates. Such a task cannot leave an over-allocation by moving; a task
+    without a latest start always could (later), unless it needs more than the capacity."""
+    if net.deadline[j] >= NO_DEADLINE or net.splittable[j] or not net.demands[j]:
+        return False
+    d = net.duration[j]
+    lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
+    hi = min([net.deadline[j], *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    if hi < lo:
+        return True
+    end = hi + d
+    short = np.zeros(end - lo, dtype=bool)
+    for k, units in net.demands[j]:
+        others = np.zeros(end - lo, dtype=np.int64)
+        load = loads[k][lo:end]
+        others[: len(load)] = load
+        for a, b in pieces[j]:  # the task's own load is not in its way
+            a, b = max(a, lo), min(b, end)
+            if a < b:
+                others[a - lo : b - lo] -= units
+        short |= others + units > capacity_array(resources[k], lo, end)
+    count = np.concatenate(([0], np.cumsum(short)))
+    return not bool((count[d:] == count[:-d]).any()) if d > 0 else bool(short[0])
+
+
 def overallocations(
     net: Network,
     resources: Sequence[Resource],
     pieces: Pieces,
     loads: tuple[list[IntArray], int] | None = None,
+    dates: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> tuple[OverAllocation, ...]:
-    """Every maximal run of periods where a resource carries more than its capacity."""
+    """Every maximal run of periods where a resource carries more than its capacity, with the
+    tasks in it that cannot move out of it by themselves (:func:`_stuck`; with ``dates``,
+    the tasks' starts and finishes)."""
     loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
     users = _Users(net, len(resources), pieces)
+    stuck: dict[int, bool] = {}
+
+    def held(i: int) -> bool:
+        if dates is None:
+            return False
+        if i not in stuck:
+            stuck[i] = _stuck(net, resources, i, dates[0], dates[1], pieces, loads_by_resource)
+        return stuck[i]
+
     found = []
     for k, resource in enumerate(resources):
         load = loads_by_resource[k]
@@ -197,7 +239,7 @@ def overallocations(
                     load=int(load[t]),
                     capacity=int(capacity[t]),
                     tasks=tuple(net.ids[i] for i in active),
-                    held=tuple(net.ids[i] for i in active if net.deadline[i] < end),
+                    held=tuple(net.ids[i] for i in active if held(i)),
                 )
             )
             t = end

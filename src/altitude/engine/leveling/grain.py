@@ -86,5 +86,4 @@ def refine(result: LevelingResult, g: int) -> LevelingResult:
             OverAllocation(o.resource, o.start * g, o.end * g, o.load, o.capacity, o.tasks, o.held)
             for o in result.overallocations
         ),
-        latest_starts=tuple((task, at * g) for task, at in result.latest_starts),
     )

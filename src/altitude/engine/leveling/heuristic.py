@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+
+import numpy as np
 
 from altitude.engine.leveling.model import PriorityRule, Resource
 from altitude.engine.leveling.network import Network
-from altitude.engine.leveling.profiles import relaxed_to
+from altitude.engine.leveling.profiles import capacity_array, load_arrays, relaxed_to
 from altitude.engine.leveling.sgs import Generator, Key, Schedule
 
 RELAX_AFTER = 0.5
@@ -64,6 +66,56 @@ def _improve(generator: Generator, schedule: Schedule, deadline: float) -> Sched
     return schedule
 
 
+PROMOTIONS = 4
+"""Passes :func:`_forced_first` may spend moving squeezed tasks to the front."""
+
+
+def _excess(net: Network, resources: Sequence[Resource], schedule: Schedule) -> int:
+    """Units over capacity summed over periods and resources: how much a schedule over-allocates."""
+    loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
+    return sum(int(np.maximum(load - capacity_array(r, 0, horizon), 0).sum()) for r, load in zip(resources, loads, strict=True))
+
+
+def _with_predecessors(net: Network, tasks: Sequence[int]) -> set[int]:
+    """``tasks`` and every task they wait for, transitively."""
+    found: set[int] = set()
+    frontier = list(tasks)
+    while frontier:
+        j = frontier.pop()
+        if j not in found:
+            found.add(j)
+            frontier.extend(i for i, _, _ in net.preds[j])
+    return found
+
+
+def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], schedule: Schedule) -> Schedule:
+    """When a pass had to squeeze tasks into an over-allocation (their latest start came
+    before any free slot), run it again with those tasks and everything they wait for first.
+
+    A task with a latest start (a no-later-than date, a pinned successor's, "within float")
+    can only be placed before it; a free task taken earlier in priority order may have used
+    the slot, and then both share an over-allocation the free task could have left. A date
+    outranks a priority here: the squeezed tasks go first whatever their priority class.
+    Keeps the pass that over-allocates least (then the shortest): the rest of the search
+    works around its over-allocation (:func:`relaxed_to`), so a part that could have been
+    avoided would stay."""
+    if not schedule.forced:
+        return schedule
+    best = current = schedule
+    best_score = (_excess(net, generator.resources, best), best.makespan)
+    urgent: set[int] = set()
+    for _ in range(PROMOTIONS):
+        frontier = [j for j in current.forced if j not in urgent]
+        if not frontier:
+            break
+        urgent |= _with_predecessors(net, frontier)
+        current = generator.forward([(0.0 if i in urgent else 1.0, *keys[i]) for i in range(net.size)])
+        score = (_excess(net, generator.resources, current), current.makespan)
+        if score < best_score:
+            best, best_score = current, score
+    return best
+
+
 def solve_heuristic(
     net: Network,
     resources: Sequence[Resource],
@@ -83,12 +135,18 @@ def solve_heuristic(
     """
     deadline = time.perf_counter() + time_limit
     generator = Generator(net, resources)
-    first = generator.forward(_keys(net, rule_values(net, rule)))
+    keys = _keys(net, rule_values(net, rule))
+    first = _forced_first(net, generator, keys, generator.forward(keys))
     if not first.forced or not net.uniform_priorities:
         return _search(net, generator, first, rule, deadline, seed, lower_bound)
+    def overall(schedule: Schedule) -> tuple[int, int, int]:
+        """Least over-allocation first (not fewest squeezed tasks: one more squeezed task may
+        over-allocate less), then the shortest."""
+        return (_excess(net, resources, schedule) if schedule.forced else 0, schedule.makespan, sum(schedule.start))
+
     now = time.perf_counter()
     best, passes = _search(
-        net, generator, first, rule, now + (deadline - now) * RELAX_AFTER, seed, lower_bound
+        net, generator, first, rule, now + (deadline - now) * RELAX_AFTER, seed, lower_bound, overall
     )
     if best.forced and time.perf_counter() < deadline:
         relaxed = Generator(net, relaxed_to(resources, net.demands, best.pieces))
@@ -96,8 +154,13 @@ def solve_heuristic(
             net, relaxed, replace(best, forced=()), rule, deadline, seed + 1, lower_bound
         )
         passes += more
-        if around.makespan < best.makespan:
-            best = replace(around, forced=best.forced)
+        # On the raised capacities a task that could wait may take the room a squeezed task
+        # left: decode that order again on the true ones, the squeezed tasks first.
+        urgent = _with_predecessors(net, best.forced)
+        settled = generator.forward([(0.0 if i in urgent else 1.0, float(around.start[i]), float(i))
+                                     for i in range(net.size)])
+        passes += 1
+        best = min(best, replace(around, forced=best.forced), settled, key=overall)
     return best, passes
 
 
@@ -109,8 +172,12 @@ def _search(
     deadline: float,
     seed: int,
     lower_bound: int,
+    rank: Callable[[Schedule], tuple[int, int, int]] | None = None,
 ) -> tuple[Schedule, int]:
-    """The search from ``first``, the requested rule's schedule, until ``deadline``."""
+    """The search from ``first``, the requested rule's schedule, until ``deadline``;
+    ``rank`` orders schedules (smaller is better; default: fewest squeezed tasks, then the
+    shortest, then the earliest)."""
+    order = rank or (lambda schedule: schedule.score)
     best = first
     passes = 1
     free_to_reorder = net.uniform_priorities
@@ -129,7 +196,7 @@ def _search(
             generator, generator.forward(_keys(net, rule_values(net, other))), deadline
         )
         passes += 1
-        if candidate.score < best.score:
+        if order(candidate) < order(best):
             best = candidate
     rng = random.Random(seed)
     mean_duration = max(1.0, sum(net.duration) / max(net.size, 1))
@@ -138,6 +205,6 @@ def _search(
         values = [s + rng.uniform(-noise, noise) for s in best.start]
         candidate = _improve(generator, generator.forward(_keys(net, values)), deadline)
         passes += 1
-        if candidate.score < best.score:
+        if order(candidate) < order(best):
             best = candidate
     return best, passes

@@ -60,8 +60,10 @@ class OverAllocation:
     capacity: int
     tasks: tuple[str, ...]
     held: tuple[str, ...] = ()
-    """The tasks that cannot start after ``end`` (their latest start is earlier): why the
-    run stays, along with any task needing more than ``capacity`` alone."""
+    """The tasks that cannot move out of it by themselves: they have a latest start, and no
+    start between it and their predecessors' dates lets them run without over-allocating,
+    every other task staying put. Why the run stays, along with any task needing more
+    than ``capacity`` alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +84,6 @@ class LevelingResult:
     """(predecessor, successor) links left out because the successor is pinned at a date
     they cannot meet (a constraint, or work already started): the pin wins, as in the
     scheduler, whatever the resources."""
-    latest_starts: tuple[tuple[str, int], ...] = ()
-    """(task, latest start) for every task levelling could not start later than a date: its
-    own (a constraint, work under way), "within float", or one a pinned successor imposes
-    through links. A task cannot leave an over-allocation that ends after its latest start."""
 
     @property
     def gap(self) -> float:

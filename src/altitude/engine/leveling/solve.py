@@ -23,7 +23,7 @@ from altitude.engine.leveling.explain import explain_delays, overallocations
 from altitude.engine.leveling.grain import coarsen, refine, time_grain
 from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode, Resource
-from altitude.engine.leveling.network import NO_DEADLINE, Network, compile_problem
+from altitude.engine.leveling.network import Network, compile_problem
 from altitude.engine.leveling.profiles import load_arrays, load_profiles, relaxed_to
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
@@ -385,7 +385,7 @@ def _result(
 ) -> LevelingResult:
     resources = problem.resources
     loads = load_arrays(resources, net.demands, best.pieces)
-    over = overallocations(net, resources, best.pieces, loads)
+    over = overallocations(net, resources, best.pieces, loads, (best.start, best.finish))
     if over or proven_infeasible:
         status = LevelingStatus.INFEASIBLE
     elif proven_optimal or best.makespan <= bound:
@@ -409,5 +409,4 @@ def _result(
         overallocations=over,
         passes=passes,
         unmet_links=net.unmet_links,
-        latest_starts=tuple((net.ids[i], net.deadline[i]) for i in range(net.size) if net.deadline[i] < NO_DEADLINE),
     )
