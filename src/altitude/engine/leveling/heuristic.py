@@ -105,7 +105,8 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
     best_score = (_excess(net, generator.resources, best), best.makespan)
     urgent: set[int] = set()
     for _ in range(PROMOTIONS):
-        frontier = [j for j in current.forced if j not in urgent]
+        # A pinned task (latest start = earliest) is booked first anyway: promoting it changes nothing.
+        frontier = [j for j in current.forced if j not in urgent and net.release[j] < net.deadline[j]]
         if not frontier:
             break
         urgent |= _with_predecessors(net, frontier)
@@ -154,13 +155,17 @@ def solve_heuristic(
             net, relaxed, replace(best, forced=()), rule, deadline, seed + 1, lower_bound
         )
         passes += more
-        # On the raised capacities a task that could wait may take the room a squeezed task
-        # left: decode that order again on the true ones, the squeezed tasks first.
-        urgent = _with_predecessors(net, best.forced)
-        settled = generator.forward([(0.0 if i in urgent else 1.0, float(around.start[i]), float(i))
-                                     for i in range(net.size)])
-        passes += 1
-        best = min(best, replace(around, forced=best.forced), settled, key=overall)
+        around = replace(around, forced=best.forced)
+        if overall(around) < overall(best):
+            best = around
+        elif around.makespan < best.makespan:
+            # On the raised capacities a task that could wait took the room a squeezed task
+            # left: decode that order again on the true ones, the squeezed tasks first.
+            urgent = _with_predecessors(net, best.forced)
+            settled = generator.forward([(0.0 if i in urgent else 1.0, float(around.start[i]), float(i))
+                                         for i in range(net.size)])
+            passes += 1
+            best = min(best, settled, key=overall)
     return best, passes
 
 
