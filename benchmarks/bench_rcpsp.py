@@ -9,7 +9,8 @@ deviation from the critical-path bound <= 30.0 %; j60 <= 10.6 %; a 10,000-task,
 500-resource program levelled by the heuristic in < 0.8 s, >= 100x faster than ``tj3``,
 with no over-allocation (checked here independently of the engine).
 
-By default j60/j120 run every 10th instance (a sample; ``--full`` runs all 1,080, 90
+By default j60/j120 run every 10th instance (a sample, judged on its projection to the whole
+set; ``--full`` runs all 1,080, 90
 minutes). One instance at a time on two cores (``--workers 2``: the genetic algorithm on one,
 CP-SAT on the other; from 50 tasks, j60 and j120, CP-SAT on the whole model for a share of
 the time, then a second genetic algorithm on the mirrored problem). Timings are wall-clock
@@ -152,15 +153,20 @@ def _report_large(
     ]
     if above:
         print(f"  above best known: {' '.join(above[:40])}{' ...' if len(above) > 40 else ''}")
+    measured = from_cp
     if sample:
         everything = _best_known_deviation(name, best)
+        measured = from_cp - best_cp + everything
         print(
-            f"  projected on all {name}: {from_cp - best_cp + everything:.2f} % (best known on all: "
+            f"  projected on all {name}: {measured:.2f} % (best known on all: "
             f"{everything:.2f} %, plus this sample's {from_cp - best_cp:.2f} points above it; "
             f"an estimate: only --full measures the target)"
         )
-    ok = from_cp <= target
-    print(f"  {_verdict(ok)} {name}: mean deviation from CP bound <= {target} %")
+    # A sample is judged on its projection: its own mean is easier than the whole set's
+    # (j120 every 10th passed on 29.7 % while projecting 31.0 %).
+    ok = measured <= target
+    print(f"  {_verdict(ok)} {name}: mean deviation from CP bound <= {target} %"
+          f"{' (projected from the sample)' if sample else ''}")
     return ok
 
 
