@@ -132,14 +132,19 @@ def test_bad_levelling_fields_are_named(tmp_path: Path, change: dict[str, Any], 
     assert message in result.stderr
 
 
+def level_json(path: Path, doc: dict[str, object], *options: str) -> dict[str, Any]:
+    """``altitude level`` on ``doc`` written to ``path``; its JSON answer (exit code 0 checked)."""
+    path.write_text(json.dumps(doc))
+    result = CliRunner().invoke(app, ["level", str(path), *options])
+    assert result.exit_code == 0, result.output
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
 def test_overallocations_have_dates_and_json_is_read_whatever_the_suffix(tmp_path: Path) -> None:
     doc = network()
     doc["tasks"][0]["demands"] = {"dev": 2}  # type: ignore[index]
-    source = tmp_path / "net.txt"
-    source.write_text(json.dumps(doc))
-    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.1"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = level_json(tmp_path / "net.txt", doc, "--time-limit", "0.1")
     assert data["status"] == "infeasible"
     over = data["overallocations"][0]
     assert (over["resource"], over["load"], over["capacity"], over["tasks"]) == ("dev", 2, 1, ["A"])
@@ -157,11 +162,7 @@ def test_an_overallocation_says_which_tasks_cannot_leave_it(tmp_path: Path) -> N
         {"id": "M2", "duration_minutes": 480, "constraint": {"type": "MSO", "date": "2026-01-06T08:00"},
          "demands": {"dev": 1}},
     ]
-    source = tmp_path / "net.json"
-    source.write_text(json.dumps(doc))
-    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.2"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = level_json(tmp_path / "net.json", doc, "--time-limit", "0.2")
     assert data["status"] == "infeasible"
     (over,) = data["overallocations"]
     assert (over["tasks"], over["held"], over["start"], over["end"]) == (["M1", "M2"], ["M1", "M2"], 480, 960)
@@ -176,11 +177,7 @@ def test_a_must_finish_on_date_wins_over_a_link_it_cannot_meet(tmp_path: Path, m
         {"id": "M", "duration_minutes": 0, "milestone": True,
          "constraint": {"type": "MFO", "date": "2026-01-06T08:00"}, "demands": {"dev": 1}})
     doc["links"].append({"from": "A", "to": "M"})  # type: ignore[attr-defined]
-    source = tmp_path / "net.json"
-    source.write_text(json.dumps(doc))
-    result = CliRunner().invoke(app, ["level", str(source), "--mode", mode, "--time-limit", "0.3"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = level_json(tmp_path / "net.json", doc, "--mode", mode, "--time-limit", "0.3")
     assert data["unmet_links"] == [{"from": "A", "to": "M"}]
     tasks = {t["id"]: t for t in data["tasks"]}
     assert tasks["M"]["start_offset"] == 480 and data["status"] == "optimal", data["status"]
