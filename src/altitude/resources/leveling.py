@@ -179,8 +179,6 @@ _CONSTRAINT = TASK_COLUMNS.index("constraint_type")
 _CONSTRAINT_DATE = TASK_COLUMNS.index("constraint_date")
 _HOLDING = {"mso": "must start on", "mfo": "must finish on", "snlt": "start no later than",
             "fnlt": "finish no later than"}
-
-
 _HELD_BY_SUCCESSOR = "a task after it keeps its date"
 
 

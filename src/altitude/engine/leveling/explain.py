@@ -167,9 +167,9 @@ def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[
     The window: from its release and its predecessors' dates to its latest start and its
     successors' dates. Such a task cannot leave an over-allocation by moving; a task
     without a latest start always could (later), unless it needs more than the capacity."""
-    if net.deadline[j] >= NO_DEADLINE or net.splittable[j] or not net.demands[j]:
-        return False
     d = net.duration[j]
+    if net.deadline[j] >= NO_DEADLINE or net.splittable[j] or not net.demands[j] or d == 0:
+        return False
     lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
     hi = min([net.deadline[j], *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
     if hi < lo:
@@ -186,7 +186,7 @@ def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[
                 others[a - lo : b - lo] -= units
         short |= others + units > capacity_array(resources[k], lo, end)
     count = np.concatenate(([0], np.cumsum(short)))
-    return not bool((count[d:] == count[:-d]).any()) if d > 0 else bool(short[0])
+    return not bool((count[d:] == count[:-d]).any())
 
 
 def overallocations(

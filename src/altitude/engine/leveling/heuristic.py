@@ -70,10 +70,16 @@ PROMOTIONS = 4
 """Passes :func:`_forced_first` may spend moving squeezed tasks to the front."""
 
 
-def _excess(net: Network, resources: Sequence[Resource], schedule: Schedule) -> int:
-    """Units over capacity summed over periods and resources: how much a schedule over-allocates."""
-    loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
-    return sum(int(np.maximum(load - capacity_array(r, 0, horizon), 0).sum()) for r, load in zip(resources, loads, strict=True))
+def _overall(net: Network, resources: Sequence[Resource], schedule: Schedule) -> tuple[int, int, int]:
+    """Least over-allocation first (units over capacity summed over periods and resources; not
+    fewest squeezed tasks: one more squeezed task may over-allocate less), then the shortest,
+    then the earliest."""
+    excess = 0
+    if schedule.forced:
+        loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
+        excess = sum(int(np.maximum(load - capacity_array(r, 0, horizon), 0).sum())
+                     for r, load in zip(resources, loads, strict=True))
+    return excess, schedule.makespan, sum(schedule.start)
 
 
 def _with_predecessors(net: Network, tasks: Sequence[int]) -> set[int]:
@@ -102,7 +108,7 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
     if not schedule.forced:
         return schedule
     best = current = schedule
-    best_score = (_excess(net, generator.resources, best), best.makespan)
+    best_score = _overall(net, generator.resources, best)
     urgent: set[int] = set()
     for _ in range(PROMOTIONS):
         # A pinned task (latest start = earliest) is booked first anyway: promoting it changes nothing.
@@ -111,7 +117,7 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
             break
         urgent |= _with_predecessors(net, frontier)
         current = generator.forward([(0.0 if i in urgent else 1.0, *keys[i]) for i in range(net.size)])
-        score = (_excess(net, generator.resources, current), current.makespan)
+        score = _overall(net, generator.resources, current)
         if score < best_score:
             best, best_score = current, score
     return best
@@ -140,10 +146,9 @@ def solve_heuristic(
     first = _forced_first(net, generator, keys, generator.forward(keys))
     if not first.forced or not net.uniform_priorities:
         return _search(net, generator, first, rule, deadline, seed, lower_bound)
+
     def overall(schedule: Schedule) -> tuple[int, int, int]:
-        """Least over-allocation first (not fewest squeezed tasks: one more squeezed task may
-        over-allocate less), then the shortest."""
-        return (_excess(net, resources, schedule) if schedule.forced else 0, schedule.makespan, sum(schedule.start))
+        return _overall(net, resources, schedule)
 
     now = time.perf_counter()
     best, passes = _search(
@@ -193,6 +198,7 @@ def _search(
     if not free_to_reorder or done():
         return best, passes
     best = _improve(generator, best, deadline)
+    best_rank = order(best)  # not recomputed per pass: ranking a squeezed schedule sums its over-allocation
     other_rules = [r for r in PriorityRule if r is not rule]
     for other in other_rules:
         if done():
@@ -201,8 +207,9 @@ def _search(
             generator, generator.forward(_keys(net, rule_values(net, other))), deadline
         )
         passes += 1
-        if order(candidate) < order(best):
-            best = candidate
+        rank_of = order(candidate)
+        if rank_of < best_rank:
+            best, best_rank = candidate, rank_of
     rng = random.Random(seed)
     mean_duration = max(1.0, sum(net.duration) / max(net.size, 1))
     while not done():
@@ -210,6 +217,7 @@ def _search(
         values = [s + rng.uniform(-noise, noise) for s in best.start]
         candidate = _improve(generator, generator.forward(_keys(net, values)), deadline)
         passes += 1
-        if order(candidate) < order(best):
-            best = candidate
+        rank_of = order(candidate)
+        if rank_of < best_rank:
+            best, best_rank = candidate, rank_of
     return best, passes

@@ -285,7 +285,7 @@ class Generator:
         deadline = [horizon - d[i] - net.release[i] for i in range(net.size)]
         backward_direction = _Direction(
             d, release, deadline, mirrored_preds, mirrored_succs, net.demands, net.splittable,
-            _pinned(release, deadline, d, net.demands),
+            self.forward_direction.pinned,  # mirrored, a pinned task stays pinned (it ends by the horizon)
         )
         pool = ResourcePool([reversed_capacity(r, horizon) for r in self.resources], horizon)
         keys = [(horizon - f, i) for i, f in enumerate(schedule.finish)]
