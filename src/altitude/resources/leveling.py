@@ -12,7 +12,9 @@ the finish date before and after, and any over-allocation that levelling cannot 
 assignment above the resource's capacity, a pinned date, "within float" with no float), and
 decides what to change. The same people's work on other projects, as last scheduled, is
 taken off their capacity (a shared pool: a person booked full-time elsewhere next week has
-nothing left for this plan then); those projects do not move. Projects still proposed or
+nothing left for this plan then); those projects do not move. So are the days off in a
+person's own calendar (leave, a holiday the plan's calendar lacks, a half day):
+:mod:`altitude.resources.days_off`. Projects still proposed or
 already closed are not counted. Limits, stated on the page: the other projects are not
 re-levelled (level the program to trade their tasks against each other), and every task is
 levelled on one working-minute axis (exact when the plan's calendars share working time).
@@ -31,6 +33,7 @@ from django.utils import timezone
 
 from altitude.delivery.adapters import (
     TASK_COLUMNS,
+    engine_calendars,
     engine_errors,
     load_plan,
     naive_local,
@@ -48,6 +51,7 @@ from altitude.engine.leveling import (
 )
 from altitude.engine.leveling import Resource as PoolResource
 from altitude.engine.leveling.adapter import ScheduledProblem, TaskResourcing, problem_from_schedule
+from altitude.resources.days_off import DayOff, days_off_by_resource
 from altitude.resources.leveling_charts import LoadChart, LoadCharts, load_charts
 from altitude.resources.models import Assignment, Resource, ResourceKind
 
@@ -118,6 +122,7 @@ class LevelingPreview:
     mode: str = "heuristic"  # or "exact": the background optimisation
     unmet_links: tuple[tuple[str, str], ...] = ()  # (predecessor, successor) labels: a pinned or started task keeps its date
     charts: LoadCharts = field(default_factory=LoadCharts)  # each over-allocated resource's load by day, before and after
+    days_off: tuple[tuple[str, int], ...] = ()  # (resource, days) its own calendar takes off within the levelled plan
 
     @property
     def resource_driven(self) -> int:
@@ -215,6 +220,29 @@ class Bookings:
     projects: int
 
 
+def _axis_calendars(problem: LevelingProblem, scheduled: ScheduledProblem) -> dict[str, int]:
+    """Each resource's time axis: the calendar of the first task of the plan that needs it (an
+    index into the network's calendars)."""
+    calendar_of: dict[str, int] = {}
+    index = scheduled.network.index()
+    for activity in problem.activities:
+        for resource in activity.demands:
+            calendar_of.setdefault(resource, int(scheduled.network.cal[index[activity.id]]))
+    return calendar_of
+
+
+def _days_off(pool: Mapping[str, Resource], problem: LevelingProblem,
+              scheduled: ScheduledProblem) -> dict[str, tuple[DayOff, ...]]:
+    """The days off in the own calendars of the pool's people and equipment, on the plan's axis."""
+    own = {key: r for key, r in pool.items() if r.calendar_id}
+    if not own:
+        return {}
+    calendars = engine_calendars({r.portfolio_id for r in own.values()})
+    axis = {key: scheduled.network.calendars[k] for key, k in _axis_calendars(problem, scheduled).items()}
+    return days_off_by_resource({key: calendars[str(r.calendar_id)] for key, r in own.items()
+                                 if str(r.calendar_id) in calendars}, axis)
+
+
 def _bookings_elsewhere(project_ids: Sequence[int], problem: LevelingProblem,
                         scheduled: ScheduledProblem) -> Bookings:
     """The pool's work on every other live project, on the plan's time axis (one query).
@@ -222,11 +250,7 @@ def _bookings_elsewhere(project_ids: Sequence[int], problem: LevelingProblem,
     Dates are the other tasks' scheduled ones; each resource's are read on the calendar of
     the first task of this plan that needs it, like the plan's own tasks.
     """
-    calendar_of: dict[str, int] = {}
-    index = scheduled.network.index()
-    for activity in problem.activities:
-        for resource in activity.demands:
-            calendar_of.setdefault(resource, int(scheduled.network.cal[index[activity.id]]))
+    calendar_of = _axis_calendars(problem, scheduled)
     if not calendar_of:
         return Bookings({}, 0, 0)
     rows = (Assignment.objects
@@ -293,15 +317,20 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False,
                                           project_priorities=priorities, within_float=within_float)
     problem = _started_stay(scheduled.problem, plan.tasks)
     bookings = _bookings_elsewhere(project_ids, problem, scheduled)
+    away = _days_off(pool, problem, scheduled)
     problem = replace(problem, resources=tuple(
-        _net_capacity(r, bookings.spans.get(r.id, ())) for r in problem.resources))
+        _net_capacity(r, [*bookings.spans.get(r.id, ()),
+                          *((d.begin, d.end, round(r.capacity * d.share)) for d in away.get(r.id, ()))])
+        for r in problem.resources))
     options = (LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=TIME_LIMIT_SECONDS)
                if optimise_seconds is None else
                LevelingOptions(mode=Mode.EXACT, time_limit_seconds=optimise_seconds, workers=OPTIMISE_WORKERS))
     result = level(problem, options)
     found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock, problem.resources,
                      _hold_causes(plan.tasks, within_float))
-    return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects,
+    counted = tuple((pool[key].name, n) for key, n in sorted(
+        (key, sum(1 for d in days if d.begin < result.makespan)) for key, days in away.items()) if n)
+    return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects, days_off=counted,
                    projects=_project_finishes(plan.projects, scheduled, result), mode=options.mode.value)
 
 
@@ -381,7 +410,11 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
     def reasons(resource: str, holders: Sequence[str], capacity: int) -> tuple[str, ...]:
         """Why an over-allocation after levelling stays: a task too big for the resource on its
         own, or one the engine found no free start for before its latest start."""
-        out = [f"{name(t)} needs {demand[t, resource]} % alone" for t in holders if demand.get((t, resource), 0) > capacity]
+        full = _percent(pool[resource].max_units)
+        out = [f"{name(t)} needs {demand[t, resource]} % alone" if demand[t, resource] > full else
+               f"{name(t)} needs {demand[t, resource]} % where {pool[resource].name} has {capacity} % "
+               "(days off or work elsewhere)"
+               for t in holders if demand.get((t, resource), 0) > capacity]
         out += [f"{name(t)}: {causes.get(t, _HELD_BY_SUCCESSOR)}" for t in holders if (resource, t) in held]
         return tuple(out)
     network = scheduled.network
@@ -482,6 +515,7 @@ def from_json(data: Mapping[str, Any]) -> LevelingPreview:
         mode=data["mode"],
         unmet_links=tuple((a, b) for a, b in data.get("unmet_links", ())),  # absent from runs kept before it
         charts=_charts(data.get("charts")),
+        days_off=tuple((name, days) for name, days in data.get("days_off", ())),  # absent from runs kept before it
     )
 
 

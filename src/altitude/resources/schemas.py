@@ -166,6 +166,9 @@ class LevelingPreviewOut(Schema):
     booked_elsewhere: int = Field(description="Assignments of the same resources on other projects (not proposed "
                                               "or closed), taken off their capacity at their scheduled dates.")
     other_projects: int = Field(description="How many other projects those assignments are on.")
+    days_off: list[tuple[str, int]] = Field(description="(resource, days): days off in the resource's own calendar "
+                                                   "(leave, holidays, shorter days) within the levelled plan, taken "
+                                                   "off its capacity.")
     projects: list[ProjectFinishOut] = Field(description="Each project levelled: its finish without and with levelling.")
     mode: str = Field(description="heuristic (the preview, half a second) or exact (an optimisation run: a genetic "
                                   "algorithm beside CP-SAT).")
