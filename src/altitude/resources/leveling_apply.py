@@ -17,6 +17,7 @@ transaction: a refusal or an error leaves the plan as it was.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -90,19 +91,23 @@ def portfolio_units(touched: Collection[int], portfolio_id: int) -> tuple[list[U
     for unit in reach:
         for follower in after.get(unit, ()):
             waiting[follower] += 1
+    ready = [(_unit_key(u, codes), u) for u, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
     order: list[Unit] = []
     looped = False
     while waiting:
-        ready = [u for u, n in waiting.items() if n == 0]
-        if not ready:  # a loop between units: break it at its first unit
+        if ready:
+            unit = heapq.heappop(ready)[1]
+        else:  # a loop between units: break it at its first unit
             looped = True
-            ready = [min(waiting, key=lambda u: _unit_key(u, codes))]
-        unit = min(ready, key=lambda u: _unit_key(u, codes))
+            unit = min(waiting, key=lambda u: _unit_key(u, codes))
         del waiting[unit]
         order.append(unit)
         for follower in after.get(unit, ()):
             if follower in waiting:
                 waiting[follower] -= 1
+                if waiting[follower] == 0:
+                    heapq.heappush(ready, (_unit_key(follower, codes), follower))
     return order, looped
 
 
