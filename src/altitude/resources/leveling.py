@@ -57,7 +57,7 @@ from altitude.resources.models import Assignment, Resource, ResourceKind
 
 TIME_LIMIT_SECONDS = 0.5
 """The heuristic's budget: the page answers within a second, and the heuristic levels a
-10,000-task program in about 0.4 s (``make bench``)."""
+10,000-task program in about half a second, explanation included (``make bench``)."""
 OPTIMISE_WORKERS = 2
 """Cores the background optimisation uses (the exact mode: genetic algorithm beside CP-SAT)."""
 HOURS_PER_DAY = 8.0

@@ -57,8 +57,26 @@ def _keys(net: Network, values: Sequence[float]) -> list[Key]:
     return [(*net.rank[i], values[i], float(ls[i]), float(i)) for i in range(net.size)]
 
 
-def _improve(generator: Generator, schedule: Schedule, deadline: float) -> Schedule:
-    while time.perf_counter() < deadline:
+class _Budget:
+    """A deadline judged ahead: no pass starts when the longest one so far would end after it.
+
+    A pass on a 10,000-task program takes a fifth of a second; one started just before a
+    half-second deadline overran it by that much, and the page waited."""
+
+    def __init__(self, deadline: float, step: float) -> None:
+        self.deadline = deadline
+        self.step = step  # the longest pass (or justification) seen between two checks
+        self._mark = time.perf_counter()
+
+    def left(self) -> bool:
+        now = time.perf_counter()
+        self.step = max(self.step, now - self._mark)
+        self._mark = now
+        return now + self.step < self.deadline
+
+
+def _improve(generator: Generator, schedule: Schedule, budget: _Budget) -> Schedule:
+    while budget.left():
         better = generator.justify(schedule)
         if better.score >= schedule.score:
             break
@@ -143,21 +161,24 @@ def solve_heuristic(
     deadline = time.perf_counter() + time_limit
     generator = Generator(net, resources)
     keys = _keys(net, rule_values(net, rule))
-    first = _forced_first(net, generator, keys, generator.forward(keys))
+    clock = time.perf_counter()
+    forward = generator.forward(keys)
+    step = time.perf_counter() - clock
+    first = _forced_first(net, generator, keys, forward)
     if not first.forced or not net.uniform_priorities:
-        return _search(net, generator, first, rule, deadline, seed, lower_bound)
+        return _search(net, generator, first, rule, deadline, seed, lower_bound, step)
 
     def overall(schedule: Schedule) -> tuple[int, int, int]:
         return _overall(net, resources, schedule)
 
     now = time.perf_counter()
     best, passes = _search(
-        net, generator, first, rule, now + (deadline - now) * RELAX_AFTER, seed, lower_bound, overall
+        net, generator, first, rule, now + (deadline - now) * RELAX_AFTER, seed, lower_bound, step, overall
     )
-    if best.forced and time.perf_counter() < deadline:
+    if best.forced and time.perf_counter() + step < deadline:
         relaxed = Generator(net, relaxed_to(resources, net.demands, best.pieces))
         around, more = _search(
-            net, relaxed, replace(best, forced=()), rule, deadline, seed + 1, lower_bound
+            net, relaxed, replace(best, forced=()), rule, deadline, seed + 1, lower_bound, step
         )
         passes += more
         around = replace(around, forced=best.forced)
@@ -182,29 +203,31 @@ def _search(
     deadline: float,
     seed: int,
     lower_bound: int,
+    step: float,
     rank: Callable[[Schedule], tuple[int, int, int]] | None = None,
 ) -> tuple[Schedule, int]:
-    """The search from ``first``, the requested rule's schedule, until ``deadline``;
-    ``rank`` orders schedules (smaller is better; default: fewest squeezed tasks, then the
-    shortest, then the earliest)."""
+    """The search from ``first``, the requested rule's schedule, until ``deadline`` (``step``:
+    how long one pass took); ``rank`` orders schedules (smaller is better; default: fewest
+    squeezed tasks, then the shortest, then the earliest)."""
     order = rank or (lambda schedule: schedule.score)
     best = first
     passes = 1
     free_to_reorder = net.uniform_priorities
+    budget = _Budget(deadline, step)
 
     def done() -> bool:
-        return time.perf_counter() >= deadline or (not best.forced and best.makespan <= lower_bound)
+        return not budget.left() or (not best.forced and best.makespan <= lower_bound)
 
     if not free_to_reorder or done():
         return best, passes
-    best = _improve(generator, best, deadline)
+    best = _improve(generator, best, budget)
     best_rank = order(best)  # not recomputed per pass: ranking a squeezed schedule sums its over-allocation
     other_rules = [r for r in PriorityRule if r is not rule]
     for other in other_rules:
         if done():
             return best, passes
         candidate = _improve(
-            generator, generator.forward(_keys(net, rule_values(net, other))), deadline
+            generator, generator.forward(_keys(net, rule_values(net, other))), budget
         )
         passes += 1
         rank_of = order(candidate)
@@ -215,7 +238,7 @@ def _search(
     while not done():
         noise = mean_duration * rng.choice((0.25, 0.5, 1.0, 2.0))
         values = [s + rng.uniform(-noise, noise) for s in best.start]
-        candidate = _improve(generator, generator.forward(_keys(net, values)), deadline)
+        candidate = _improve(generator, generator.forward(_keys(net, values)), budget)
         passes += 1
         rank_of = order(candidate)
         if rank_of < best_rank:

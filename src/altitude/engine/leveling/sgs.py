@@ -106,8 +106,9 @@ def _split_fit(
     """The first d periods >= t in which every resource has the task's units free."""
     length = max(2 * d, 64)
     while True:
-        ok = np.ones(length, dtype=bool)
-        for k, units in demand:
+        k, units = demand[0]
+        ok = pool.ensure(k, t + length)[t : t + length] >= units
+        for k, units in demand[1:]:
             ok &= pool.ensure(k, t + length)[t : t + length] >= units
         periods = np.flatnonzero(ok)
         if len(periods) >= d:
@@ -135,6 +136,9 @@ def _least_overload(
 
 def _runs(periods: IntArray) -> tuple[tuple[int, int], ...]:
     """Maximal runs of consecutive periods as (start, end) pairs."""
+    first, last = int(periods[0]), int(periods[-1])
+    if last - first == len(periods) - 1:
+        return ((first, last + 1),)  # not split: most tasks, even where splitting is allowed
     breaks = np.flatnonzero(np.diff(periods) != 1) + 1
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [len(periods)]])
@@ -217,10 +221,15 @@ def _pass(
         elif direction.splittable[j]:
             periods = _split_fit(pool, demand, es, d, min(limit + d, search_cap))
             if periods is not None and periods[0] <= deadline and periods[-1] < deadline + d:
+                runs = _runs(periods)
                 for k, units in demand:
-                    pool.ensure(k, int(periods[-1]) + 1)[periods] -= units
+                    free = pool.ensure(k, int(periods[-1]) + 1)
+                    if len(runs) == 1:
+                        free[runs[0][0] : runs[0][1]] -= units
+                    else:
+                        free[periods] -= units
                 start[j], finish[j] = int(periods[0]), int(periods[-1]) + 1
-                pieces[j] = _runs(periods)
+                pieces[j] = runs
                 placed = -1
         else:
             placed = _earliest_fit(pool, demand, es, d, limit)

@@ -9,9 +9,11 @@ soon as a schedule meets the lower bound (critical path, energy), which proves i
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -101,10 +103,31 @@ def level(problem: LevelingProblem, options: LevelingOptions | None = None) -> L
     hour), with the same dates as a result.
     """
     options = options or LevelingOptions()
-    g = time_grain(problem)
-    if g > 1:
-        return refine(_level(coarsen(problem, g), options), g)
-    return _level(problem, options)
+    with _collector_paused(options.mode is Mode.HEURISTIC):
+        g = time_grain(problem)
+        if g > 1:
+            return refine(_level(coarsen(problem, g), options), g)
+        return _level(problem, options)
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for an interactive levelling.
+
+    The heuristic allocates hundreds of thousands of small objects (edges, heap entries, load
+    segments, explanations), none of them in reference cycles, and each allocation burst
+    triggers full collections that walk every object of the process: in the web server,
+    Django's too. Measured on the 10,000-task program: median 0.63 s with the collector, 0.47 s
+    without. Only for the heuristic's second or so; a long exact run keeps the collector, as
+    it shares the process with the web requests of ``altitude serve``."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult:
@@ -118,7 +141,7 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
         net,
         resources,
         rule=options.priority_rule,
-        time_limit=options.time_limit_seconds * share,
+        time_limit=max(options.time_limit_seconds * share - (time.perf_counter() - started), 0.0),  # compiling counts
         seed=options.seed,
         lower_bound=bound,
     )
