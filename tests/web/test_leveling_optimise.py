@@ -296,9 +296,12 @@ def test_the_servers_worker_thread_runs_what_is_queued(transactional_db: None) -
     from altitude.commands.web import start_worker
 
     demo = build_demo()
+    # Queued before the thread starts: the test database is a shared-cache in-memory SQLite,
+    # where a write meeting the thread's read lock fails at once instead of waiting (the file
+    # database of ``altitude serve`` waits), so queuing beside the polling thread was flaky.
+    run = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=1)
     worker = start_worker()
     try:
-        run = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=1)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.5)
