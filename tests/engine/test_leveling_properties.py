@@ -302,6 +302,54 @@ def test_every_task_left_over_allocated_is_held(problem: LevelingProblem, mode: 
         assert loose == [], over
 
 
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+def test_a_free_task_does_not_stay_beside_two_dated_ones(mode: Mode) -> None:
+    """Found by the property above in CI. T3 must start by 2 and T0, through T1, by 3; both
+    need R1, so one over-allocation of 3 unit-periods stays whatever happens. T0 squeezed
+    in at 3 also overlapped T4 on R2 (the same 3 unit-periods in all, and a shorter plan: 8
+    against 9), and the ranking by excess then length kept that. T4 has no date: it waits."""
+    fs, ss, ff = LinkType.FINISH_TO_START, LinkType.START_TO_START, LinkType.FINISH_TO_FINISH
+    problem = LevelingProblem(
+        (Activity("T0", 5, {"R1": 1, "R2": 1}), Activity("T1", 0, {}), Activity("T2", 0, {}),
+         Activity("T3", 3, {"R1": 1}, latest_start=2), Activity("T4", 4, {"R2": 1})),
+        (Resource("R1", 1), Resource("R2", 1)),
+        (Link("T0", "T1", ss, 1), Link("T1", "T3", ff, 1), Link("T2", "T3", fs)),
+    )
+    result = level(problem, replace(FAST, mode=mode, time_limit_seconds=0.05))
+    check(problem, result)
+    assert [(o.resource, set(o.tasks), set(o.held)) for o in result.overallocations] == [
+        ("R1", {"T0", "T3"}, {"T0", "T3"})]
+
+
+@pytest.mark.parametrize("mode", [Mode.HEURISTIC, Mode.EXACT])
+@pytest.mark.parametrize("link", [Link("T0", "T1", LinkType.START_TO_FINISH), Link("T0", "T1", LinkType.START_TO_START, -2)])
+def test_a_predecessor_a_lead_lets_start_later_makes_room(mode: Mode, link: Link) -> None:
+    """Found by the property above with other seeds. T1 must start by 1; its predecessor T0
+    (no date) may start after it through the link (start-to-finish, or a two-period lead), but
+    a serial pass places a predecessor first, at its earliest, and T1 was squeezed in beside
+    it. After the search, T0 moves to its first free start: nothing stays over-allocated."""
+    problem = LevelingProblem(
+        (Activity("T0", 2, {"R0": 1}), Activity("T1", 1, {"R0": 1}, latest_start=1)), (Resource("R0", 1),), (link,))
+    result = level(problem, replace(FAST, mode=mode, time_limit_seconds=0.05))
+    check(problem, result)
+    assert result.overallocations == () and result.status is not LevelingStatus.INFEASIBLE
+
+
+def test_a_milestone_is_not_left_late_when_justifying_would_lengthen_the_plan() -> None:
+    """Found by the "delayed for nothing" property: T3 follows T2 with a two-period lead, so the
+    justifying pass in order of start places T2 first and lengthens the optimum (4 against 3);
+    it was dropped whole, and CP-SAT's milestone T6 stayed at 2 instead of 0, after T0 at 0."""
+    fs = LinkType.FINISH_TO_START
+    problem = LevelingProblem(
+        (Activity("T0", 0, {}), Activity("T2", 1, {"R1": 1}), Activity("T3", 2, {"R1": 1}), Activity("T6", 0, {})),
+        (Resource("R1", 1),),
+        (Link("T0", "T2", fs, 1), Link("T0", "T3", fs), Link("T2", "T3", LinkType.START_TO_START, -2), Link("T0", "T6", fs)),
+    )
+    result = level(problem, LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0.3))
+    check(problem, result)
+    assert result.makespan == 3 and tasks_that_could_start_earlier(problem, result) == []
+
+
 def plan_of_25_tasks(seed: int) -> LevelingProblem:
     """A random plan large enough that the heuristic does not prove it optimal, so CP-SAT
     searches (three resources, one with a dip in capacity, some tasks released late)."""

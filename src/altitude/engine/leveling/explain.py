@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from altitude.engine.leveling.model import Resource
-from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound, link_delta
+from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
+from altitude.engine.leveling.repair import free_start
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
@@ -162,31 +163,13 @@ def _blocking_short(
 def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
            pieces: Pieces, loads: Sequence[IntArray]) -> bool:
     """Whether task ``j`` has a latest start and no start in its window lets it run without
-    over-allocating, every other task staying where it is.
+    over-allocating, every other task staying where it is (:func:`.repair.free_start`).
 
-    The window: from its release and its predecessors' dates to its latest start and its
-    successors' dates. Such a task cannot leave an over-allocation by moving; a task
-    without a latest start always could (later), unless it needs more than the capacity."""
-    d = net.duration[j]
-    if net.deadline[j] >= NO_DEADLINE or net.splittable[j] or not net.demands[j] or d == 0:
+    Such a task cannot leave an over-allocation by moving; a task without a latest start
+    always could (later), unless it needs more than the capacity."""
+    if net.deadline[j] >= NO_DEADLINE or net.splittable[j] or not net.demands[j] or net.duration[j] == 0:
         return False
-    lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
-    hi = min([net.deadline[j], *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
-    if hi < lo:
-        return True
-    end = hi + d
-    short = np.zeros(end - lo, dtype=bool)
-    for k, units in net.demands[j]:
-        others = np.zeros(end - lo, dtype=np.int64)
-        load = loads[k][lo:end]
-        others[: len(load)] = load
-        for a, b in pieces[j]:  # the task's own load is not in its way
-            a, b = max(a, lo), min(b, end)
-            if a < b:
-                others[a - lo : b - lo] -= units
-        short |= others + units > capacity_array(resources[k], lo, end)
-    count = np.concatenate(([0], np.cumsum(short)))
-    return not bool((count[d:] == count[:-d]).any())
+    return free_start(net, resources, j, start, finish, pieces, loads) is None
 
 
 def overallocations(

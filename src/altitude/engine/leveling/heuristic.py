@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from altitude.engine.leveling.model import PriorityRule, Resource
-from altitude.engine.leveling.network import Network
+from altitude.engine.leveling.network import NO_DEADLINE, Network
 from altitude.engine.leveling.profiles import capacity_array, load_arrays, relaxed_to
 from altitude.engine.leveling.sgs import Generator, Key, Schedule
 
@@ -88,16 +88,27 @@ PROMOTIONS = 4
 """Passes :func:`_forced_first` may spend moving squeezed tasks to the front."""
 
 
-def _overall(net: Network, resources: Sequence[Resource], schedule: Schedule) -> tuple[int, int, int]:
-    """Least over-allocation first (units over capacity summed over periods and resources; not
-    fewest squeezed tasks: one more squeezed task may over-allocate less), then the shortest,
-    then the earliest."""
-    excess = 0
+def _overall(net: Network, resources: Sequence[Resource], schedule: Schedule) -> tuple[int, int, int, int]:
+    """Least avoidable over-allocation first, then least over-allocation (units over capacity
+    summed over periods and resources; not fewest squeezed tasks: one more squeezed task may
+    over-allocate less), then the shortest, then the earliest.
+
+    Avoidable: the part of a period's excess that tasks free to move carry (no latest start,
+    and within the capacity alone): such a task could always wait. Ranked by excess alone, a
+    schedule where a squeezed task overlaps a free one tied with one where two dated tasks
+    overlap (3 unit-periods each) and won by being shorter, and the free task stayed over-allocated."""
+    excess = avoidable = 0
     if schedule.forced:
         loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
-        excess = sum(int(np.maximum(load - capacity_array(r, 0, horizon), 0).sum())
-                     for r, load in zip(resources, loads, strict=True))
-    return excess, schedule.makespan, sum(schedule.start)
+        free_demands = [
+            tuple((k, q) for k, q in demand if q <= resources[k].max_capacity) if net.deadline[i] >= NO_DEADLINE else ()
+            for i, demand in enumerate(net.demands)]
+        free_loads, _ = load_arrays(resources, free_demands, schedule.pieces)
+        for r, load, free in zip(resources, loads, free_loads, strict=True):
+            over = np.maximum(load - capacity_array(r, 0, horizon), 0)
+            excess += int(over.sum())
+            avoidable += int(np.minimum(over, free[: len(over)]).sum())
+    return avoidable, excess, schedule.makespan, sum(schedule.start)
 
 
 def _with_predecessors(net: Network, tasks: Sequence[int]) -> set[int]:
@@ -168,7 +179,7 @@ def solve_heuristic(
     if not first.forced or not net.uniform_priorities:
         return _search(net, generator, first, rule, deadline, seed, lower_bound, step)
 
-    def overall(schedule: Schedule) -> tuple[int, int, int]:
+    def overall(schedule: Schedule) -> tuple[int, int, int, int]:
         return _overall(net, resources, schedule)
 
     now = time.perf_counter()
@@ -204,7 +215,7 @@ def _search(
     seed: int,
     lower_bound: int,
     step: float,
-    rank: Callable[[Schedule], tuple[int, int, int]] | None = None,
+    rank: Callable[[Schedule], tuple[int, ...]] | None = None,
 ) -> tuple[Schedule, int]:
     """The search from ``first``, the requested rule's schedule, until ``deadline`` (``step``:
     how long one pass took); ``rank`` orders schedules (smaller is better; default: fewest

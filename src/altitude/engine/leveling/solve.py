@@ -27,6 +27,7 @@ from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.model import LevelingOptions, LevelingProblem, Mode, Resource
 from altitude.engine.leveling.network import Network, compile_problem
 from altitude.engine.leveling.profiles import load_arrays, load_profiles, relaxed_to
+from altitude.engine.leveling.repair import left_shifted, repaired
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
 from altitude.engine.leveling.sgs import Generator, Schedule
 
@@ -159,6 +160,7 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
         best, bound, proven_optimal, proven_infeasible = _exact(
             net, resources, options, best, bound, deadline
         )
+    best = repaired(net, resources, best)
     if options.mode is Mode.EXACT:
         best = _left_justified(net, resources, best)
     return _result(
@@ -175,12 +177,15 @@ def _left_justified(net: Network, resources: Sequence[Resource], schedule: Sched
     25-task plans had one, up to 32 periods). One serial SGS pass in order of start moves
     each task to the earliest period the earlier-starting ones leave it: never later, so
     never longer (the tasks before it only give back load in its window). Kept only when
-    no task becomes forced (a deadline in within-float mode).
+    no task becomes forced (a deadline in within-float mode) and it is not longer: a lead on
+    a link makes a later-starting task a predecessor, placed first, and the pass can then
+    lengthen the schedule; then (and after it) each task moves alone to its first free start
+    (:func:`.repair.left_shifted`), so none stays delayed for nothing.
     """
     if schedule.forced:
         return schedule
     shifted = Generator(net, resources).forward([(s, i) for i, s in enumerate(schedule.start)])
-    return shifted if shifted.score < schedule.score else schedule
+    return left_shifted(net, resources, shifted if shifted.score < schedule.score else schedule)
 
 
 def _exact(

@@ -1,0 +1,132 @@
+"""Move tasks out of an over-allocation they are free to leave, every other task staying put.
+
+A serial pass places a task only after its predecessors, each at its earliest free start. A
+link that lets the successor start before its predecessor (start-to-finish, or a lead on a
+start-to-start link) then leaves no room for it: the predecessor took the resource early,
+the successor must start by its own latest start, and it is squeezed in beside the
+predecessor, which could have started later. No priority order fixes that (the predecessor
+always comes first), so after the search each task that shares an over-allocation and has
+a free start between its neighbours' dates is moved to the first one. What remains is held
+(:func:`altitude.engine.leveling.explain.overallocations` says by what).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from altitude.engine.leveling.model import Resource
+from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound, link_delta
+from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
+from altitude.engine.leveling.sgs import Schedule
+
+Pieces = Sequence[Sequence[tuple[int, int]]]
+
+ROUNDS = 4
+"""Sweeps over the over-allocated tasks; a move can free room for another task's move."""
+
+
+def free_start(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
+               pieces: Pieces, loads: Sequence[IntArray], latest: int = NO_DEADLINE) -> int | None:
+    """The first start of task ``j`` that lets it run without over-allocating, every other task
+    where it is, between its predecessors' dates and its latest start, its successors' dates
+    and ``latest``; None when there is none."""
+    d = net.duration[j]
+    lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
+    hi = min([net.deadline[j], latest,
+              *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    if hi < lo:
+        return None
+    if d == 0 or not net.demands[j]:
+        return lo
+    end = hi + d
+    short = np.zeros(end - lo, dtype=bool)
+    for k, units in net.demands[j]:
+        others = np.zeros(end - lo, dtype=np.int64)
+        load = loads[k][lo:end]
+        others[: len(load)] = load
+        for a, b in pieces[j]:  # the task's own load is not in its way
+            a, b = max(a, lo), min(b, end)
+            if a < b:
+                others[a - lo : b - lo] -= units
+        short |= others + units > capacity_array(resources[k], lo, end)
+    count = np.concatenate(([0], np.cumsum(short)))
+    free = np.flatnonzero(count[d:] == count[:-d])
+    return lo + int(free[0]) if len(free) else None
+
+
+def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence[int], finish: Sequence[int],
+                    loads: Sequence[IntArray]) -> list[int]:
+    """Tasks working in a period where one of their resources carries more than its capacity."""
+    over = [load > capacity_array(r, 0, len(load)) for r, load in zip(resources, loads, strict=True)]
+    busy = [bool(o.any()) for o in over]
+    return [j for j, demand in enumerate(net.demands)
+            if finish[j] > start[j] and any(busy[k] and bool(over[k][start[j] : finish[j]].any()) for k, _ in demand)]
+
+
+def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
+    """``schedule`` with each over-allocated task that has a free start moved to the first one
+    (latest-starting first: the later task is the one a serial pass squeezed in). Unsplit
+    schedules only (a split task's pieces are not a start); no task starts after the makespan,
+    and ``forced`` keeps the squeezed tasks still over-allocated."""
+    if not schedule.forced or any(net.splittable):
+        return schedule
+    start, finish = list(schedule.start), list(schedule.finish)
+    pieces = [list(p) for p in schedule.pieces]
+    makespan = schedule.makespan
+    for _ in range(ROUNDS):
+        loads, _ = load_arrays(resources, net.demands, pieces)
+        moved = False
+        for j in sorted(_over_allocated(net, resources, start, finish, loads), key=lambda t: -start[t]):
+            to = free_start(net, resources, j, start, finish, pieces, loads, makespan)
+            if to is None or to == start[j]:
+                continue
+            d = net.duration[j]
+            for k, units in net.demands[j]:
+                need = to + d
+                if need > len(loads[k]):
+                    loads[k] = np.concatenate([loads[k], np.zeros(need - len(loads[k]), dtype=np.int64)])
+                loads[k][start[j] : finish[j]] -= units
+                loads[k][to:need] += units
+            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)]
+            moved = True
+        if not moved:
+            break
+    if not moved and start == list(schedule.start):
+        return schedule
+    loads, _ = load_arrays(resources, net.demands, pieces)
+    still = set(_over_allocated(net, resources, start, finish, loads))
+    return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces),
+                    tuple(j for j in schedule.forced if j in still) or tuple(sorted(still)))
+
+
+def left_shifted(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
+    """``schedule`` with each task, in order of start, moved to its first free start no later
+    than where it is, every other task staying put: never longer, never more over-allocated,
+    and no task delayed for nothing. Where a whole serial pass in order of start would
+    lengthen the schedule (a lead on a link makes a later-starting task a predecessor, which
+    the pass places first), this still moves what can move (unsplit schedules only)."""
+    if any(net.splittable):
+        return schedule
+    start, finish = list(schedule.start), list(schedule.finish)
+    pieces = [list(p) for p in schedule.pieces]
+    changed = False
+    for _ in range(ROUNDS):
+        loads, _ = load_arrays(resources, net.demands, pieces)
+        moved = False
+        for j in sorted(range(net.size), key=lambda t: start[t]):
+            to = free_start(net, resources, j, start, finish, pieces, loads, start[j])
+            if to is None or to >= start[j]:
+                continue
+            d = net.duration[j]
+            for k, units in net.demands[j]:
+                loads[k][start[j] : finish[j]] -= units
+                loads[k][to : to + d] += units
+            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)] if d else []
+            moved = changed = True
+        if not moved:
+            break
+    if not changed:
+        return schedule
+    return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces), schedule.forced)
