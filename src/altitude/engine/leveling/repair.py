@@ -12,7 +12,7 @@ a free start between its neighbours' dates is moved to the first one. What remai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -65,6 +65,33 @@ def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence
             if finish[j] > start[j] and any(busy[k] and bool(over[k][start[j] : finish[j]].any()) for k, _ in demand)]
 
 
+def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finish: list[int],
+            pieces: list[list[tuple[int, int]]], candidates: Callable[[list[IntArray]], list[int]],
+            latest: Callable[[int], int]) -> bool:
+    """Move each candidate task (in the order given, from the current loads) to its first free
+    start no later than ``latest(task)``, keeping the loads up to date; up to :data:`ROUNDS`
+    sweeps, until one moves nothing. Returns whether any task moved."""
+    loads, _ = load_arrays(resources, net.demands, pieces)
+    changed = False
+    for _ in range(ROUNDS):
+        moved = False
+        for j in candidates(loads):
+            to = free_start(net, resources, j, start, finish, pieces, loads, latest(j))
+            if to is None or to == start[j]:
+                continue
+            d = net.duration[j]
+            for k, units in net.demands[j]:
+                if to + d > len(loads[k]):
+                    loads[k] = np.concatenate([loads[k], np.zeros(to + d - len(loads[k]), dtype=np.int64)])
+                loads[k][start[j] : finish[j]] -= units
+                loads[k][to : to + d] += units
+            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)] if d else []
+            moved = changed = True
+        if not moved:
+            break
+    return changed
+
+
 def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
     """``schedule`` with each over-allocated task that has a free start moved to the first one
     (latest-starting first: the later task is the one a serial pass squeezed in). Unsplit
@@ -75,25 +102,9 @@ def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) ->
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
     makespan = schedule.makespan
-    for _ in range(ROUNDS):
-        loads, _ = load_arrays(resources, net.demands, pieces)
-        moved = False
-        for j in sorted(_over_allocated(net, resources, start, finish, loads), key=lambda t: -start[t]):
-            to = free_start(net, resources, j, start, finish, pieces, loads, makespan)
-            if to is None or to == start[j]:
-                continue
-            d = net.duration[j]
-            for k, units in net.demands[j]:
-                need = to + d
-                if need > len(loads[k]):
-                    loads[k] = np.concatenate([loads[k], np.zeros(need - len(loads[k]), dtype=np.int64)])
-                loads[k][start[j] : finish[j]] -= units
-                loads[k][to:need] += units
-            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)]
-            moved = True
-        if not moved:
-            break
-    if not moved and start == list(schedule.start):
+    if not _sweeps(net, resources, start, finish, pieces,
+                   lambda loads: sorted(_over_allocated(net, resources, start, finish, loads), key=lambda t: -start[t]),
+                   lambda _: makespan):
         return schedule
     loads, _ = load_arrays(resources, net.demands, pieces)
     still = set(_over_allocated(net, resources, start, finish, loads))
@@ -111,22 +122,7 @@ def left_shifted(net: Network, resources: Sequence[Resource], schedule: Schedule
         return schedule
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
-    changed = False
-    for _ in range(ROUNDS):
-        loads, _ = load_arrays(resources, net.demands, pieces)
-        moved = False
-        for j in sorted(range(net.size), key=lambda t: start[t]):
-            to = free_start(net, resources, j, start, finish, pieces, loads, start[j])
-            if to is None or to >= start[j]:
-                continue
-            d = net.duration[j]
-            for k, units in net.demands[j]:
-                loads[k][start[j] : finish[j]] -= units
-                loads[k][to : to + d] += units
-            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)] if d else []
-            moved = changed = True
-        if not moved:
-            break
-    if not changed:
+    if not _sweeps(net, resources, start, finish, pieces,
+                   lambda _: sorted(range(net.size), key=lambda t: start[t]), lambda j: start[j]):
         return schedule
     return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces), schedule.forced)
