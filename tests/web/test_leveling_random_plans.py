@@ -6,8 +6,11 @@ no-earlier-than dates, sometimes work under way, sometimes "within float". What 
 whatever the plan:
 
 - every delayed task says why (a resource or a delayed predecessor);
-- every over-allocation levelling leaves says why it stays (the engine's property test
-  ``test_every_task_left_over_allocated_is_held`` checks that it holds only such tasks);
+- every task of an over-allocation levelling leaves says why it stays there (the engine's
+  property test ``test_every_task_left_over_allocated_is_held`` checks the same of the
+  engine's runs). Seeds 2 and 56 of 80 found a task without a reason: a run of equal load
+  took the tasks working at its first period, and one task ending as another of the same
+  units started left the second out;
 - on a plan levelling can clear, applying it leaves nothing for a second preview to move
   (unless a delayed task keeps a constraint of its own, which the apply reports);
 - undo puts back every constraint and date.
@@ -66,7 +69,7 @@ def _state(project: Project) -> dict[int, tuple[object, ...]]:
     return {t.pk: (t.constraint_type, t.constraint_date, t.start, t.finish) for t in Task.objects.filter(project=project)}
 
 
-@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("seed", [*range(16), 56])
 def test_a_random_plan_is_levelled_explained_applied_and_undone(demo: Demo, seed: int) -> None:
     rnd = random.Random(seed)
     _random_plan(demo, rnd)
@@ -76,7 +79,8 @@ def test_a_random_plan_is_levelled_explained_applied_and_undone(demo: Demo, seed
     for delayed in preview.delayed:
         assert delayed.resource or delayed.predecessor, delayed
     for over in preview.after:
-        assert over.reasons, over
+        unexplained = [t for t in over.tasks if not any(r.startswith((f"{t}:", f"{t} needs")) for r in over.reasons)]
+        assert unexplained == [], over
     if not preview.resource_driven:
         return
     before = _state(project)

@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
@@ -52,6 +53,16 @@ class _Users:
                 if i != exclude:
                     found.append(i)
         return tuple(sorted(found))
+
+    def changes(self, k: int, pieces: Pieces, horizon: int) -> npt.NDArray[np.bool_]:
+        """The periods where a task starts or stops working on resource ``k``: a run of equal
+        load can still change hands there (one task ending as another of the same units
+        starts), and a run's tasks are those working at its first period."""
+        marks = np.zeros(horizon + 1, dtype=np.bool_)
+        for _, i, _ in self.rows[k]:
+            for a, b in pieces[i]:
+                marks[min(a, horizon)] = marks[min(b, horizon)] = True
+        return marks
 
 
 def explain_delays(
@@ -179,9 +190,10 @@ def overallocations(
     loads: tuple[list[IntArray], int] | None = None,
     dates: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> tuple[OverAllocation, ...]:
-    """Every maximal run of periods where a resource carries more than its capacity, with the
-    tasks in it that cannot move out of it by themselves (:func:`_stuck`; with ``dates``,
-    the tasks' starts and finishes)."""
+    """Every run of periods where a resource carries more than its capacity, split wherever
+    the load, the capacity or the tasks working change, with its tasks and those of them that
+    cannot move out of it by themselves (:func:`_stuck`; with ``dates``, the tasks' starts
+    and finishes)."""
     loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
     users = _Users(net, len(resources), pieces)
     stuck: dict[int, bool] = {}
@@ -200,15 +212,17 @@ def overallocations(
         over = load > capacity
         if not over.any():
             continue
+        changes = users.changes(k, pieces, horizon)
         t = int(over.argmax())
         while t < horizon:
             if not over[t]:
                 t += 1
                 continue
-            end = t
+            end = t + 1
             while (
                 end < horizon
                 and over[end]
+                and not changes[end]
                 and load[end] == load[t]
                 and capacity[end] == capacity[t]
             ):
