@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from altitude.core.api import expected_version
@@ -181,26 +181,28 @@ def _applied(outcome: leveling_apply.Applied) -> dict[str, Any]:
 
 
 @router.post("/projects/{project_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
-def apply_project_leveling(request: HttpRequest, project_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+def apply_project_leveling(request: HttpRequest, project_id: int, payload: LevelingApplyIn) -> Status[dict[str, Any]]:
     """Write the preview: start no earlier than on each task a resource delays, then reschedule (422 when
     nothing needs levelling). Undo with ``POST /leveling/{id}/undo``."""
-    return 201, _applied(services.apply_leveling(request.user, project_id, within_float=payload.within_float,
-                                                 run_id=payload.run_id))
+    applied = services.apply_leveling(request.user, project_id, within_float=payload.within_float, run_id=payload.run_id)
+    return Status(201, _applied(applied))
 
 
 @router.post("/programs/{program_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
-def apply_program_leveling(request: HttpRequest, program_id: int, payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+def apply_program_leveling(request: HttpRequest, program_id: int, payload: LevelingApplyIn) -> Status[dict[str, Any]]:
     """The same across every project of the program (manager of each project, or PMO)."""
-    return 201, _applied(services.apply_program_leveling(request.user, program_id, within_float=payload.within_float,
-                                                         run_id=payload.run_id))
+    applied = services.apply_program_leveling(request.user, program_id, within_float=payload.within_float,
+                                              run_id=payload.run_id)
+    return Status(201, _applied(applied))
 
 
 @router.post("/portfolios/{portfolio_id}/leveling/apply", response={201: LevelingAppliedOut}, tags=["leveling"])
 def apply_portfolio_leveling(request: HttpRequest, portfolio_id: int,
-                             payload: LevelingApplyIn) -> tuple[int, dict[str, Any]]:
+                             payload: LevelingApplyIn) -> Status[dict[str, Any]]:
     """The same across the portfolio's live projects (manager of each project, or PMO)."""
-    return 201, _applied(services.apply_portfolio_leveling(request.user, portfolio_id,
-                                                           within_float=payload.within_float, run_id=payload.run_id))
+    applied = services.apply_portfolio_leveling(request.user, portfolio_id, within_float=payload.within_float,
+                                                run_id=payload.run_id)
+    return Status(201, _applied(applied))
 
 
 def _run(run: LevelingRun) -> dict[str, Any]:
@@ -215,13 +217,13 @@ def _run(run: LevelingRun) -> dict[str, Any]:
 
 
 @router.post("/leveling/runs", response={202: LevelingRunOut}, tags=["leveling"])
-def optimise_leveling(request: HttpRequest, payload: LevelingRunIn) -> tuple[int, dict[str, Any]]:
+def optimise_leveling(request: HttpRequest, payload: LevelingRunIn) -> Status[dict[str, Any]]:
     """Queue the exact mode (genetic algorithm beside CP-SAT) for ``seconds`` on the scope's plan; a
     background worker runs it. Poll ``GET /leveling/runs/{id}``; apply with ``run_id``. 409 while
     another optimisation of the same scope is under way."""
     run = services.optimise_leveling(request.user, payload.scope, payload.id, within_float=payload.within_float,
                                      seconds=payload.seconds)
-    return 202, _run(run)
+    return Status(202, _run(run))
 
 
 @router.get("/leveling/runs/{run_id}", response=LevelingRunOut, tags=["leveling"])
