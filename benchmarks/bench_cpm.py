@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ def bench_sizes(sizes: list[int]) -> bool:
     for n in sizes:
         net, _, _ = network(n, seed=n)
         schedule(net)  # warm-up: numba compiles once (cached on disk) and horizon grows
-        seconds = best(lambda net=net: schedule(net))
+        seconds = best(partial(schedule, net))
         target = targets.get(n)
         line = f"schedule {n:>9,} tasks {len(net.link_from):>9,} links: {seconds * 1000:8.1f} ms"
         if target is not None:
@@ -220,7 +221,7 @@ def bench_peers() -> bool:
     for n in (10_000, 50_000):
         net, durations, (pred, succ, _, _) = network(n, seed=n + 1, mixed=False)
         schedule(net)
-        ours = best(lambda net=net: schedule(net))
+        ours = best(partial(schedule, net))
         theirs = trueppm_seconds(durations, pred, succ)
         ratio = theirs / ours
         print(

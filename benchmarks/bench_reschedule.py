@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -140,7 +141,7 @@ def time_schedule_endpoint(program_id: int, repeat: int) -> tuple[list[float], i
     return times, len(response.content), len(response.json()["tasks"])
 
 
-def time_leveling_preview(program_id: int, repeat: int) -> tuple[list[float], dict[str, object]]:
+def time_leveling_preview(program_id: int, repeat: int) -> tuple[list[float], dict[str, Any]]:
     """Assign every leaf to one of 50 people (random, seeded), then time the preview endpoint."""
     from decimal import Decimal
 

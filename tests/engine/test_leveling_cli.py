@@ -91,7 +91,7 @@ def test_milestones_sit_at_the_finish_they_follow(tmp_path: Path) -> None:
     """As the scheduler shows them: a milestone after a levelled task is on that task's
     finish (start and finish alike), not at the start of the next working day."""
     spec = network()
-    spec["tasks"] = [  # type: ignore[index]
+    spec["tasks"] = [
         {"id": "A", "duration_minutes": 480, "demands": {"dev": 1}, "priority": 900},
         {"id": "B", "duration_minutes": 480, "demands": {"dev": 1}},
         {"id": "M", "duration_minutes": 0, "milestone": True},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ START = dt.datetime(2026, 1, 5, 8, 0)
 
 
 def doc(
-    tasks: list[dict[str, Any]], links: list[dict[str, Any]] = (), **extra: Any
-) -> dict[str, Any]:  # type: ignore[assignment]
+    tasks: list[dict[str, Any]], links: Sequence[dict[str, Any]] = (), **extra: Any
+) -> dict[str, Any]:
     return {"start": "2026-01-05T08:00", "tasks": tasks, "links": list(links), **extra}
 
 

@@ -52,7 +52,7 @@ def validate(value: Any, schema: dict[str, Any], path: str = "$") -> None:
     types = schema.get("type")
     if types is not None:
         names = types if isinstance(types, list) else [types]
-        ok = {"object": dict, "array": list, "string": str, "integer": int,
+        ok: dict[str, type | tuple[type, ...]] = {"object": dict, "array": list, "string": str, "integer": int,
               "number": (int, float), "null": type(None)}
         assert any(isinstance(value, ok[t]) and not (t in ("integer", "number")
                    and isinstance(value, bool)) for t in names), f"{path}: {value!r} not {names}"

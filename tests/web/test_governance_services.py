@@ -50,7 +50,7 @@ def test_score_and_simulation_probability(demo: Demo) -> None:
 ])
 def test_invalid_risks_name_the_field(demo: Demo, fields: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidInput) as exc:
-        _risk(demo, **fields)
+        _risk(demo, "project", **fields)
     assert exc.value.field == field
     assert Risk.objects.count() == 0
 

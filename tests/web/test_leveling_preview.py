@@ -105,6 +105,7 @@ def test_why_an_overload_stays_names_the_started_and_the_pinned_task(
     from altitude.resources import leveling
 
     start = demo.dcx01.start_date
+    assert start is not None
     Project.objects.filter(pk=demo.dcx01.pk).update(status_date=start + dt.timedelta(days=1))
     Task.objects.filter(pk=hotfix.pk).update(actual_start=start, percent_complete=10)
     build = Task.objects.get(pk=plan.build.pk)
@@ -394,8 +395,8 @@ def test_a_task_under_way_keeps_its_dates(demo: Demo, plan: Plan) -> None:
     assert result.after == ()
     # Build's remaining 2.1 days end part-way through a day: the Patch starts then, so its
     # constraint is the next day (on the same day it would start early and overlap Build).
-    patch = delayed["3 Patch"]
-    assert patch.levelled_start.time() > dt.time(8) and patch.constraint_date == patch.levelled_start.date() + dt.timedelta(days=1)
+    moved = delayed["3 Patch"]
+    assert moved.levelled_start.time() > dt.time(8) and moved.constraint_date == moved.levelled_start.date() + dt.timedelta(days=1)
     applied = pool.apply_leveling(pm, demo.dcx01.pk)
     assert [c["label"] for c in applied.application.changes] == ["3 Patch"]
     assert pool.level_preview(pm, demo.dcx01.pk).before == (), "no part-day overlap left"
@@ -549,6 +550,7 @@ def test_a_task_started_before_its_predecessor_finished_stays_where_it_is(
     from altitude.delivery.services import reschedule_project
 
     start = demo.dcx01.start_date
+    assert start is not None
     Project.objects.filter(pk=demo.dcx01.pk).update(status_date=start + dt.timedelta(days=1))
     Task.objects.filter(pk=plan.build.pk).update(actual_start=start, percent_complete=30)
     reschedule_project(demo.user("project"), demo.dcx01.pk)
@@ -593,7 +595,7 @@ def test_the_load_chart_shows_each_day_before_and_after(client_for: Clients, dem
     assert 'id="leveling-charts-data"' in html and "js/leveling.js" in html
     api = client_for("project").get(f"/api/v1/projects/{demo.dcx01.pk}/leveling-preview").json()
     assert api["charts"]["charts"][0]["before"] == list(lena.before) and api["charts"]["over_allocated"] == 1
-    assert api["charts"]["periods"][0] == demo.dcx01.start_date.isoformat()
+    assert demo.dcx01.start_date is not None and api["charts"]["periods"][0] == demo.dcx01.start_date.isoformat()
 
 
 def test_material_and_cost_resources_are_not_levelled(demo: Demo, plan: Plan, hotfix: Task) -> None:

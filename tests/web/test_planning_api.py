@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -483,7 +484,7 @@ def test_reschedule_without_start_date_names_the_field(demo: Demo, plan: Plan, p
 
 # -- every versioned write: 428 without a version, 409 when stale, nothing changed --------------
 
-VERSIONED = {
+VERSIONED: dict[str, tuple[str, str, dict[str, Any]]] = {
     "task": ("PATCH", "/api/v1/tasks/{design}", {"name": "Changed"}),
     "move": ("POST", "/api/v1/tasks/{golive}/move", {"parent_id": "{phase}"}),
     "progress": ("POST", "/api/v1/tasks/{build}/progress", {"percent_complete": 40}),

@@ -61,12 +61,12 @@ def test_discard_a_draft(demo: Demo, plan: Plan, client_for: Callable[[str], Cli
     pm, member = client_for("project"), client_for("member")
     rid = _new(pm, demo)[1]["id"]
     url = f"{URL}/{rid}"
-    assert call(member, "DELETE", url, **{"If-Match": '"1"'})[0] == 403
-    assert call(client_for("outsider"), "DELETE", url, **{"If-Match": '"1"'})[0] == 404
+    assert call(member, "DELETE", url, None, **{"If-Match": '"1"'})[0] == 403
+    assert call(client_for("outsider"), "DELETE", url, None, **{"If-Match": '"1"'})[0] == 404
     status, body = call(pm, "DELETE", url)
     assert (status, body["field"]) == (428, "version")
     assert call(pm, "PATCH", url, {"summary": "edited", "version": 1})[0] == 200
-    status, body = call(pm, "DELETE", url, **{"If-Match": '"1"'})  # someone saved since
+    status, body = call(pm, "DELETE", url, None, **{"If-Match": '"1"'})  # someone saved since
     assert (status, body["field"]) == (409, "version")
     assert StatusReport.objects.filter(pk=rid).exists()
     assert call(pm, "DELETE", f"{url}?version=2") == (204, None)
@@ -74,7 +74,7 @@ def test_discard_a_draft(demo: Demo, plan: Plan, client_for: Callable[[str], Cli
     assert call(pm, "GET", url)[0] == 404
     sent = _new(pm, demo)[1]
     call(pm, "POST", f"{URL}/{sent['id']}/submit", {"version": 1})
-    status, body = call(pm, "DELETE", f"{URL}/{sent['id']}", **{"If-Match": '"2"'})
+    status, body = call(pm, "DELETE", f"{URL}/{sent['id']}", None, **{"If-Match": '"2"'})
     assert (status, body["field"]) == (409, "status")  # a submitted report stays on record
     assert StatusReport.objects.filter(pk=sent["id"]).exists()
 

@@ -53,7 +53,7 @@ def test_override_with_a_reason_closes_and_notifies(demo: Demo, plan: Plan) -> N
                                    override_reason="Remaining tasks move to the run organisation.")
     project = Project.objects.get(pk=demo.dcx01.pk)
     assert project.stage == Stage.CLOSED and project.version == demo.dcx01.version + 1
-    assert project.history.first().stage == Stage.CLOSED  # type: ignore[union-attr]
+    assert project.history.first().stage == Stage.CLOSED
     assert record.closed_by == pm and record.override_reason.startswith("Remaining tasks") and record.history.count() == 1
     note = Notification.objects.get(recipient=demo.user("program"))
     assert "closed DCX-01" in note.text and "partly" in note.text and "run organisation" in note.text

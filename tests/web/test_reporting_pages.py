@@ -52,7 +52,7 @@ def test_draft_form_prefills_and_validates(demo: Demo, plan: Plan, client_for: C
     form = pm.get(new).content.decode()
     assert 'value="2026-' in form and "work tasks" in form  # the default period and the figures' reasons
     assert '<option value="red" selected>' in form  # scope, from the figures
-    data = _post_data(**{**_ratings_from_figures(demo), "scope_rating": "green"})
+    data = _post_data(None, **{**_ratings_from_figures(demo), "scope_rating": "green"})
     response = pm.post(new, data)
     assert response.status_code == 400 and "suggest red" in response.content.decode()
     assert not StatusReport.objects.exists()
@@ -118,6 +118,7 @@ def test_cockpit_shows_latest_reports_and_overdue(demo: Demo, plan: Plan, client
         demo.user("project"), {"project_id": demo.dcx01.pk, "summary": "Fine."}).pk, 1)
     html = client_for("program").get(cockpit).content.decode()
     assert f'href="/reports/{report.pk}/"' in html and "Up to date (0 days ago)" in html
+    assert report.submitted_at is not None
     StatusReport.objects.filter(pk=report.pk).update(submitted_at=report.submitted_at - dt.timedelta(days=20))
     assert "Overdue: last one 20 days ago" in client_for("program").get(cockpit).content.decode()
 

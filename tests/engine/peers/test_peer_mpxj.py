@@ -48,7 +48,7 @@ def _clamped(result: ScheduleResult) -> bool:
 
 
 def _networks() -> list[dict[str, Any]]:
-    docs = []
+    docs: list[dict[str, Any]] = []
     seed = 10_000
     while len(docs) < WANTED:
         doc = random_network(
