@@ -44,3 +44,6 @@ def _test_settings(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise serves from the finders here, but warns on every request handler of a fresh
+    # clone ("No directory at: var/static/") until collectstatic, which `altitude serve` runs.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
