@@ -334,6 +334,10 @@ def test_cycle_is_reported_with_its_tasks() -> None:
         (lambda: LevelingProblem((Activity("A", 1, {"ghost": 1}),), ()), "demands"),
         (lambda: LevelingProblem((Activity("A", 1),), (), (Link("A", "Z"),)), "successor"),
         (lambda: LevelingProblem((Activity("A", 1), Activity("A", 2)), ()), "id"),
+        (lambda: LevelingOptions(time_limit_seconds=-0.5), "time_limit_seconds"),
+        (lambda: LevelingOptions(time_limit_seconds=float("nan")), "time_limit_seconds"),
+        (lambda: LevelingOptions(time_limit_seconds=float("inf")), "time_limit_seconds"),
+        (lambda: LevelingOptions(workers=0), "workers"),
     ],
 )
 def test_invalid_input_names_the_field(build: object, field: str) -> None:
@@ -341,6 +345,14 @@ def test_invalid_input_names_the_field(build: object, field: str) -> None:
         build()  # type: ignore[operator]
     assert error.value.field == field
     assert isinstance(error.value, ScheduleValidationError)
+
+
+def test_each_mode_has_its_own_default_budget() -> None:
+    """The heuristic answers interactively: without a budget it has half a second, so a
+    10,000-task program is levelled well under the 0.8 s a user waits (``make bench``)."""
+    assert LevelingOptions().budget_seconds == 0.5
+    assert LevelingOptions(mode=Mode.EXACT).budget_seconds == 1.0
+    assert LevelingOptions(mode=Mode.EXACT, time_limit_seconds=0).budget_seconds == 0
 
 
 def test_a_no_later_than_task_gets_the_resource_before_a_task_that_can_wait() -> None:

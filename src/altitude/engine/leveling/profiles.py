@@ -11,11 +11,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from altitude.engine.leveling.model import CapacityChange, Resource
+
+if TYPE_CHECKING:
+    from altitude.engine.leveling.network import Network
 
 IntArray = npt.NDArray[np.int64]
 
@@ -166,3 +170,17 @@ def relaxed_to(
         steps.extend(c for c in resource.changes if c.start > horizon)
         out.append(replace(resource, capacity=int(values[0]), changes=tuple(steps)))
     return tuple(out)
+
+
+def energy_bound(net: Network, resources: Sequence[Resource]) -> int:
+    """Work on a resource divided by its capacity bounds the makespan (constant capacity)."""
+    work = [0] * len(resources)
+    for i in range(net.size):
+        for k, units in net.demands[i]:
+            work[k] += units * net.duration[i]
+    bound = 0
+    for k, resource in enumerate(resources):
+        if resource.changes or resource.capacity <= 0 or work[k] == 0:
+            continue
+        bound = max(bound, -(-work[k] // resource.capacity))
+    return bound

@@ -308,3 +308,10 @@ class Generator:
             return schedule
         result = self.forward([(s, i) for i, s in enumerate(right_starts)])
         return result if result.score < schedule.score else schedule
+
+
+def unsplit(net: Network, start: tuple[int, ...]) -> Schedule:
+    """``start`` as a schedule of unsplit tasks: the exact mode's and the early schedule's form."""
+    finish = tuple(s + d for s, d in zip(start, net.duration, strict=True))
+    pieces = tuple(((s, f),) if f > s else () for s, f in zip(start, finish, strict=True))
+    return Schedule(start, finish, pieces, ())
