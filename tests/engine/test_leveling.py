@@ -107,6 +107,23 @@ def test_example_2_without_float_limit_delays_the_finish() -> None:
     assert result.overallocations == ()
 
 
+@pytest.mark.parametrize("mode", list(Mode))
+def test_example_2b_within_float_keeps_every_projects_finish(mode: Mode) -> None:
+    """A alone in project P1 has no float of its own; B leads P2's longer chain."""
+    crew = (Resource("crew", 1),)
+    tasks = (Activity("A", 2, {"crew": 1}, project="P1"), Activity("B", 2, {"crew": 1}, project="P2"),
+             Activity("C", 10, project="P2"))
+    links = (Link("B", "C"),)
+    options = LevelingOptions(mode=mode, time_limit_seconds=0.3)
+    kept = level(LevelingProblem(tasks, crew, links, within_float=True), options)
+    assert {t.id: (t.start, t.finish) for t in kept.tasks} == {"A": (0, 2), "B": (0, 2), "C": (2, 12)}
+    (over,) = kept.overallocations
+    assert (over.start, over.end, over.tasks, over.held) == (0, 2, ("A", "B"), ("A", "B"))
+    with_room = level(LevelingProblem((*tasks, Activity("E", 4, project="P1")), crew, links, within_float=True),
+                      options)
+    assert (with_room.task("A").start, with_room.task("A").finish, with_room.overallocations) == (2, 4, ())
+
+
 def example_3(splittable: bool) -> LevelingProblem:
     crew = Resource("crew", 1, (CapacityChange(2, 0), CapacityChange(4, 1)))
     return LevelingProblem((Activity("A", 3, {"crew": 1}, splittable=splittable),), (crew,))

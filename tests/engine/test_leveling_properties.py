@@ -32,7 +32,11 @@ FAST = LevelingOptions(mode=Mode.HEURISTIC, time_limit_seconds=0.02)
 
 @st.composite
 def problems(
-    draw: st.DrawFn, *, varying_capacity: bool = True, within_float: bool | None = None
+    draw: st.DrawFn,
+    *,
+    varying_capacity: bool = True,
+    within_float: bool | None = None,
+    projects: bool = False,
 ) -> LevelingProblem:
     n_resources = draw(st.integers(1, 3))
     resources = []
@@ -58,6 +62,7 @@ def problems(
                 priority=draw(st.sampled_from([500, 500, 100, 900])),
                 splittable=draw(st.booleans()) if varying_capacity else False,
                 earliest_start=draw(st.integers(0, 3)),
+                project=draw(st.sampled_from(["P1", "P2", "P3"])) if projects else None,
             )
         )
     links = []
@@ -171,14 +176,21 @@ def test_heuristic_schedule_respects_links_and_capacities(problem: LevelingProbl
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(within_float=True))
-def test_within_float_never_moves_the_finish(problem: LevelingProblem) -> None:
+@given(problems(within_float=True, projects=True))
+def test_within_float_never_moves_a_projects_finish(problem: LevelingProblem) -> None:
+    """Each project keeps its own finish (the latest resource-free finish of its tasks), so
+    the finish of the whole keeps its too."""
     result = level(problem, FAST)
     check(problem, result)
     finish, early = cpm_finish(problem)
     assert result.makespan <= finish
     for task in result.tasks:
         assert task.early_start == early[task.id]
+    dates = {t.id: t.finish for t in result.tasks}
+    duration = {a.id: a.duration for a in problem.activities}
+    for project in {a.project for a in problem.activities}:
+        ids = [a.id for a in problem.activities if a.project == project]
+        assert max(dates[i] for i in ids) <= max(early[i] + duration[i] for i in ids), project
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

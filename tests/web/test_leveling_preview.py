@@ -20,7 +20,7 @@ from altitude.delivery.models import Project, Stage, Task
 from altitude.resources import services as pool
 from altitude.resources.models import Assignment
 from tests.personas import Demo
-from tests.web.planning import Plan, task
+from tests.web.planning import Plan, link, task
 
 Clients = Callable[[str], Client]
 
@@ -180,6 +180,33 @@ def test_the_program_levels_its_projects_together(client_for: Clients, demo: Dem
     api = client_for("admin").get(f"/api/v1/programs/{demo.dcx.pk}/leveling-preview").json()
     assert [f["code"] for f in api["projects"]] == ["DCX-01", "DCX-02"]
     assert set(api["projects"][0]) == {"project_id", "code", "finish_before", "finish_after", "slip_days", "delayed"}
+
+
+def test_within_float_the_program_keeps_every_projects_finish(client_for: Clients, demo: Demo, plan: Plan) -> None:
+    """DCX-01 (priority 1) ends with a 20-day tail; DCX-02 (priority 5) is Prep (5 d) then
+    App (4 d), Lena's, over Build. Levelled freely, DCX-01 goes first and App waits: DCX-02
+    ends later. Within float, App has no float in its own project (it had 11 against
+    the program's finish, and so used to slip): Build waits instead, inside DCX-01's float,
+    and no project's finish moves."""
+    pm = demo.user("admin")
+    task(pm, demo.dcx01, "Tail", 20)
+    prep = task(pm, demo.dcx02, "Prep", 5)
+    link(pm, prep, plan.app)
+    Assignment.objects.create(task=plan.app, resource=plan.resource)
+    Project.objects.filter(pk=demo.dcx02.pk).update(start_date=demo.dcx01.start_date, priority=5)
+    Project.objects.filter(pk=demo.dcx01.pk).update(priority=1)
+    from altitude.delivery.services import reschedule_project
+    for project in (demo.dcx01, demo.dcx02):
+        reschedule_project(pm, project.pk)
+
+    free = {f.code: f.slip_days for f in pool.level_program_preview(pm, demo.dcx.pk).projects}
+    assert free["DCX-02"] > 0 and free["DCX-01"] == 0, free
+    kept = pool.level_program_preview(pm, demo.dcx.pk, within_float=True)
+    assert kept.within_float and kept.after == ()
+    assert {f.code: f.slip_days for f in kept.projects} == {"DCX-01": 0, "DCX-02": 0}
+    assert {d.label for d in kept.delayed} >= {"DCX-01 1.2 Build"}
+    html = client_for("admin").get(f"/programs/{demo.dcx.pk}/leveling/?level=1&within_float=on").content.decode()
+    assert "never move any project&#x27;s finish" in html or "never move any project's finish" in html
 
 
 def test_work_on_other_projects_takes_its_share_of_the_person(

@@ -8,9 +8,11 @@ this one compiled form so that they agree on what "respects the links" means.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from altitude.engine.leveling.model import (
+    Activity,
     CyclicDependency,
     LevelingProblem,
     LinkType,
@@ -108,6 +110,31 @@ def _find_cycle(
     return tuple(ids[i] for i in path[seen[node] :])
 
 
+def _late_starts_per_project(
+    activities: Sequence[Activity], topo: Sequence[int], succs: Sequence[Sequence[Edge]], early: Sequence[int]
+) -> list[int]:
+    """Latest starts that keep the finish of every project: each task finishes by its own
+    project's (the latest early finish among its tasks) and leaves its successors, in any
+    project, their latest starts.
+
+    "Within float" levelling across a program or portfolio keeps each project's finish, not
+    only the last one's: measured against the last project alone, a 3-month project's tasks
+    had the float of a 2-year one beside it and could slip by up to 21 months "within float".
+    With one project (or none named) these are the plain CPM latest starts.
+    """
+    finish: dict[str | None, int] = {}
+    for a, start in zip(activities, early, strict=True):
+        finish[a.project] = max(finish.get(a.project, 0), start + a.duration)
+    late = [finish[a.project] - a.duration for a in activities]
+    for i in reversed(topo):
+        d = activities[i].duration
+        for j, code, lag in succs[i]:
+            bound = late[j] - link_delta(code, lag, d, activities[j].duration)
+            if bound < late[i]:
+                late[i] = bound
+    return late
+
+
 def compile_problem(problem: LevelingProblem) -> Network:
     """Index the problem, order it topologically and compute CPM dates and deadlines.
 
@@ -169,7 +196,8 @@ def compile_problem(problem: LevelingProblem) -> Network:
 
     deadline = [NO_DEADLINE if a.latest_start is None else a.latest_start for a in activities]
     if problem.within_float:
-        deadline = [min(deadline[i], max(late[i], early[i])) for i in range(n)]
+        keep = _late_starts_per_project(activities, topo, succs, early)
+        deadline = [min(deadline[i], max(keep[i], early[i])) for i in range(n)]
     for i in reversed(topo):
         for j, code, lag in succs[i]:
             if deadline[j] < NO_DEADLINE:
