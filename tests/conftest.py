@@ -19,6 +19,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.engine)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Readers of the SQLite test database never fail on another connection's open write.
+
+    Django tests SQLite on a shared-cache in-memory database, where a table being written in
+    one connection's transaction is locked for every other: a read of it fails at once
+    ("database table is locked"; the busy timeout does not apply to shared-cache locks). The
+    browser tests run the live server's request threads and the background worker's thread
+    side by side, so a page now and then failed reading its session while another request
+    saved one. ``read_uncommitted`` lets shared-cache readers go on (the file database of
+    ``altitude serve`` is not shared-cache: WAL already lets its readers go on, and the pragma
+    does nothing there)."""
+    from django.db import connections
+
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        if settings_dict["ENGINE"].endswith("sqlite3"):
+            options = settings_dict.setdefault("OPTIONS", {})
+            options["init_command"] = f"{options.get('init_command', '')} PRAGMA read_uncommitted=1;".strip()
+
+
 def _database_line() -> str:
     from django.conf import settings
 
