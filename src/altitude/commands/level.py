@@ -10,7 +10,6 @@ as ISO local date-times).
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -218,9 +217,13 @@ def register(app: typer.Typer) -> None:
         if mode not in ("heuristic", "exact"):
             typer.echo(f"error: --mode is heuristic or exact, got {mode!r}", err=True)
             raise typer.Exit(2)
-        if time_limit is not None and not 0 <= time_limit < math.inf:
-            typer.echo(f"error: --time-limit is a number of seconds >= 0, got {time_limit}", err=True)
-            raise typer.Exit(2)
+        try:  # the options first: a wrong budget is told before a large input is read
+            options = LevelingOptions(
+                mode=Mode(mode), time_limit_seconds=time_limit, seed=seed, workers=max(workers, 1)
+            )
+        except LevelingInputError as exc:
+            typer.echo(f"error: --time-limit: {exc}", err=True)
+            raise typer.Exit(2) from None
         try:
             text = input_path.read_text(
                 encoding="utf-8" if input_path.suffix.lower() == ".json" else "latin-1"
@@ -234,9 +237,6 @@ def register(app: typer.Typer) -> None:
                 problem, scheduled = _json_problem(text)
             else:
                 problem = parse_sm(text, input_path.stem).to_problem()
-            options = LevelingOptions(
-                mode=Mode(mode), time_limit_seconds=time_limit, seed=seed, workers=max(workers, 1)
-            )
             result = level(problem, options)
         except CyclicDependency as exc:
             typer.echo(f"error: {exc}", err=True)

@@ -76,7 +76,7 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
     resources = problem.resources
     bound = max(net.cpm_makespan, energy_bound(net, resources) if not problem.within_float else 0)
     use_ga = exact_mode and ga.applicable(net, resources)
-    share = 1.0 if options.mode is Mode.HEURISTIC else 0.0 if use_ga else HEURISTIC_SHARE
+    share = 0.0 if use_ga else HEURISTIC_SHARE if exact_mode else 1.0
     best, passes = solve_heuristic(
         net,
         resources,
@@ -90,19 +90,19 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
     proven_infeasible = False
     proven_optimal = not best.forced and best.makespan <= bound
     deadline = started + options.budget_seconds
-    if options.mode is Mode.EXACT and use_ga and not proven_optimal:
+    if use_ga and not proven_optimal:
         best, bound, proven_optimal, evaluated = exact_search.ga_beside_cp_sat(
             net, resources, options, best, bound, started
         )
         passes += evaluated
     elif (
-        options.mode is Mode.EXACT and not proven_optimal and deadline - time.perf_counter() > 0.005
+        exact_mode and not proven_optimal and deadline - time.perf_counter() > 0.005
     ):
         best, bound, proven_optimal, proven_infeasible = exact_search.cp_sat_after_heuristic(
             net, resources, options, best, bound, deadline
         )
     best = repaired(net, resources, best)
-    if options.mode is Mode.EXACT:
+    if exact_mode:
         best = _left_justified(net, resources, best)
     return _result(
         problem, net, best, bound, options.mode, passes, proven_optimal, proven_infeasible
