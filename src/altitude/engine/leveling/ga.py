@@ -24,7 +24,7 @@ from altitude.engine.leveling import kernel
 from altitude.engine.leveling.heuristic import rule_values
 from altitude.engine.leveling.model import Activity, LevelingProblem, PriorityRule, Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, compile_problem, link_delta
-from altitude.engine.leveling.sgs import Schedule
+from altitude.engine.leveling.sgs import Schedule, unsplit
 
 POPULATION = 200
 MUTATION = 0.03
@@ -244,14 +244,7 @@ def evolve_schedule(
             kernel.evaluate(pop, starts, lengths, a.dur, a.dem, a.cap, a.rel, a.fwd, a.bwd, a.free)
             evaluated += len(pop)
             stale = 0
-    return _schedule(net, view(best_start, best_length)), evaluated
-
-
-def _schedule(net: Network, starts: kernel.IntArray) -> Schedule:
-    start = tuple(int(v) for v in starts)
-    finish = tuple(s + d for s, d in zip(start, net.duration, strict=True))
-    pieces = tuple(((s, f),) if f > s else () for s, f in zip(start, finish, strict=True))
-    return Schedule(start, finish, pieces, ())
+    return unsplit(net, tuple(int(v) for v in view(best_start, best_length))), evaluated
 
 
 def warm_up() -> None:
