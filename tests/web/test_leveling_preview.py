@@ -662,6 +662,31 @@ def test_a_tasks_levelling_priority_decides_who_gets_the_person_first(client_for
     assert after.after == ()
 
 
+def test_a_task_at_priority_1000_is_not_levelled_and_its_overlap_is_reported(client_for: Clients, demo: Demo,
+                                                                            plan: Plan, hotfix: Task) -> None:
+    """MS Project's "do not level": with Build and the Hotfix both at 1000 (API PATCH),
+    levelling delays neither for Lena; their overlap stays, reported with what holds them.
+    Build at 1000 alone keeps its dates and the Hotfix waits for it instead."""
+    build = Task.objects.get(pk=plan.build.pk)
+    response = client_for("project").patch(f"/api/v1/tasks/{build.pk}", {"leveling_priority": 1000, "version": build.version},
+                                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    alone = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert {d.label for d in alone.delayed if d.resource} == {"3 Hotfix"}
+    assert alone.after == () and alone.status != "infeasible"
+    Task.objects.filter(pk=hotfix.pk).update(leveling_priority=1000)
+    both = pool.level_preview(demo.user("project"), demo.dcx01.pk)
+    assert [d.label for d in both.delayed if d.resource] == []
+    assert both.status == "infeasible"
+    (over,) = both.after
+    assert set(over.tasks) == {"1.2 Build", "3 Hotfix"}
+    assert set(over.reasons) == {"1.2 Build: levelling priority 1000: do not level",
+                                 "3 Hotfix: levelling priority 1000: do not level"}
+    too_high = client_for("project").patch(f"/api/v1/tasks/{build.pk}", {"leveling_priority": 1001, "version": build.version + 1},
+                                           content_type="application/json")
+    assert too_high.status_code == 422 and "leveling_priority" in too_high.content.decode()
+
+
 def test_undo_after_a_project_closed_still_reschedules_it(demo: Demo, plan: Plan) -> None:
     """The units to reschedule are the live ones downstream, and always those holding a
     restored task, even when its project has closed since the levelling was applied."""

@@ -48,7 +48,8 @@ class TaskRowForm(forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
     leveling_priority = forms.IntegerField(
         label="Levelling priority", min_value=0, max_value=1000, required=False,
-        help_text="0 to 1000 (MS Project's): when people are short, levelling serves higher-priority tasks first.")
+        help_text="0 to 1000 (MS Project's): when people are short, levelling serves higher-priority tasks first; "
+                  "1000: do not level.")
     predecessors = forms.CharField(required=False, max_length=500,
                                    help_text="Row IDs with type and lag, e.g. 12FS+2d, 3SS-1d, 7")
 

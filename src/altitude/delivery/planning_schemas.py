@@ -29,7 +29,8 @@ class TaskFields(Schema):
     deliverable: str = Field("", max_length=200)
     acceptance_criteria: str = ""
     leveling_priority: int = Field(500, ge=0, le=1000, description="Levelling priority (MS Project's 0 to 1000): "
-                                   "higher-priority tasks get short people and equipment first.")
+                                   "higher-priority tasks get short people and equipment first; 1000: do not "
+                                   "level (never delayed for a resource, its over-allocations reported).")
     status: TaskStatus = TaskStatus.TODO
     percent_complete: int = Field(0, ge=0, le=100)
     actual_start: date | None = None

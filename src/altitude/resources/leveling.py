@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -41,6 +41,7 @@ from altitude.delivery.adapters import (
 )
 from altitude.delivery.models import Project, Stage
 from altitude.engine.leveling import (
+    DO_NOT_LEVEL,
     CapacityChange,
     LevelingOptions,
     LevelingProblem,
@@ -187,14 +188,18 @@ _HOLDING = {"mso": "must start on", "mfo": "must finish on", "snlt": "start no l
 _HELD_BY_SUCCESSOR = "a task after it keeps its date"
 
 
-def _hold_causes(rows: Sequence[tuple[Any, ...]], within_float: bool) -> dict[str, str]:
+def _hold_causes(rows: Sequence[tuple[Any, ...]], within_float: bool,
+                 not_levelled: Container[str] = ()) -> dict[str, str]:
     """Why each task may have a latest start, in the user's words: what keeps it from moving
     out of an over-allocation. The engine says which tasks are held; this says by what (a
-    task with none of these is held by a successor pinned by one of them)."""
+    task with none of these is held by a successor pinned by one of them, or by a
+    do-not-level task waiting for it)."""
     causes: dict[str, str] = {}
     for row in rows:
         if row[_PERCENT] or row[_ACTUAL_START]:
             cause = "under way"
+        elif str(row[0]) in not_levelled:
+            cause = f"levelling priority {DO_NOT_LEVEL}: do not level"
         elif row[_CONSTRAINT] in _HOLDING and row[_CONSTRAINT_DATE]:
             day = row[_CONSTRAINT_DATE]
             cause = f"{_HOLDING[row[_CONSTRAINT]]} {day.date() if isinstance(day, dt.datetime) else day}"
@@ -326,8 +331,9 @@ def preview(project_ids: Sequence[int], *, within_float: bool = False,
                if optimise_seconds is None else
                LevelingOptions(mode=Mode.EXACT, time_limit_seconds=optimise_seconds, workers=OPTIMISE_WORKERS))
     result = level(problem, options)
+    not_levelled = {key for key, r in resourcing.items() if r.priority >= DO_NOT_LEVEL}
     found = _preview(plan.label, pool, scheduled, result, within_float, time.perf_counter() - clock, problem.resources,
-                     _hold_causes(plan.tasks, within_float))
+                     _hold_causes(plan.tasks, within_float, not_levelled))
     counted = tuple((pool[key].name, n) for key, n in sorted(
         (key, sum(1 for d in days if d.begin < result.makespan)) for key, days in away.items()) if n)
     return replace(found, booked_elsewhere=bookings.assignments, other_projects=bookings.projects, days_off=counted,

@@ -65,7 +65,8 @@ class Task(VersionedModel):
     leveling_priority = models.PositiveSmallIntegerField(
         default=500, validators=[MaxValueValidator(1000)],
         help_text="0 to 1000, as in MS Project: when people or equipment are short, levelling serves "
-                  "higher-priority tasks first (within a project's priority).",
+                  "higher-priority tasks first (within a project's priority); 1000: do not level "
+                  "(never delayed for a resource; an over-allocation it makes is reported).",
     )
     # Derived: WBS code and outline order (renumbered on every structural change).
     wbs = models.CharField(max_length=60, blank=True, editable=False)

@@ -13,6 +13,7 @@ OR-Tools CP-SAT and returns a proven optimum or a bound. See ``docs/algorithms/l
 
 from altitude.engine.leveling.model import (
     DEFAULT_PRIORITY,
+    DO_NOT_LEVEL,
     Activity,
     CapacityChange,
     CyclicDependency,
@@ -37,6 +38,7 @@ from altitude.engine.leveling.solve import level
 
 __all__ = [
     "DEFAULT_PRIORITY",
+    "DO_NOT_LEVEL",
     "Activity",
     "CapacityChange",
     "CyclicDependency",

@@ -14,7 +14,9 @@ at 1 s. What makes the difference here:
   the cumulative does; and across resources and links, cliques of tasks pairwise kept apart
   by a resource or a chain of links (:func:`disjunctive_cliques`);
 - a start-to-start precedence for every link (also implied ones through lags);
-- capacity that varies by period is modelled as fixed "blocked" intervals in the cumulative.
+- capacity that varies by period is modelled as fixed "blocked" intervals in the cumulative;
+- a do-not-level task starts exactly at the latest of its release and its links' bounds
+  (levelling may delay its predecessors, never the task itself).
 
 Split tasks are scheduled unsplit here (an unsplit schedule is a valid split one).
 """
@@ -158,6 +160,10 @@ def solve_exact(
     for i in range(n):
         for j, code, lag in net.succs[i]:
             model.add(starts[j] >= starts[i] + link_delta(code, lag, d[i], d[j]))
+    for j in range(n):
+        if net.not_levelled[j]:
+            bounds = [starts[i] + link_delta(code, lag, d[i], d[j]) for i, code, lag in net.preds[j]]
+            model.add_max_equality(starts[j], [net.release[j], *bounds])
     if lower_bound > horizon:
         return ExactResult(ExactOutcome.INFEASIBLE, None, lower_bound)
     makespan = model.new_int_var(max(lower_bound, 0), horizon, "makespan")

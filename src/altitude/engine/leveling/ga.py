@@ -7,7 +7,7 @@ the makespan meets the lower bound. Same seed and same number of generations, sa
 
 Only for the classical case the kernels cover: unsplit tasks, constant capacities, no
 deadlines, uniform priorities (the user's priorities must decide who goes first, so no
-search reorders across them) and every demand within its capacity.
+search reorders across them), no do-not-level task and every demand within its capacity.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ Csr = tuple[kernel.IntArray, kernel.IntArray, kernel.IntArray, kernel.IntArray, 
 
 def applicable(net: Network, resources: Sequence[Resource]) -> bool:
     """Whether the compiled kernels model this problem exactly."""
-    if net.size == 0 or any(net.splittable) or not net.uniform_priorities:
+    if net.size == 0 or any(net.splittable) or not net.uniform_priorities or any(net.not_levelled):
         return False
     if any(r.changes for r in resources) or any(d < NO_DEADLINE for d in net.deadline):
         return False

@@ -52,8 +52,15 @@ def rule_values(net: Network, rule: PriorityRule) -> list[float]:
 
 
 def _keys(net: Network, values: Sequence[float]) -> list[Key]:
-    """Priority class first (project, then task priority), then the rule, then LST, then id order."""
+    """Priority class first (project, then task priority), then do-not-level tasks before the
+    others of their class (one whose predecessors are placed goes where they put it, so it
+    should go before a task that could then sit in its way), then the rule, then LST, then id
+    order. (Without such tasks the keys go without that flag: with one more element to
+    compare, the benchmark's 10,000-task program took 0.63 s instead of 0.56 s.)"""
     ls = net.late_start
+    if any(net.not_levelled):
+        return [(*net.rank[i], 0.0 if net.not_levelled[i] else 1.0, values[i], float(ls[i]), float(i))
+                for i in range(net.size)]
     return [(*net.rank[i], values[i], float(ls[i]), float(i)) for i in range(net.size)]
 
 
@@ -94,14 +101,15 @@ def _overall(net: Network, resources: Sequence[Resource], schedule: Schedule) ->
     over-allocate less), then the shortest, then the earliest.
 
     Avoidable: the part of a period's excess that tasks free to move carry (no latest start,
-    and within the capacity alone): such a task could always wait. Ranked by excess alone, a
+    not do-not-level, and within the capacity alone): such a task could always wait. Ranked by excess alone, a
     schedule where a squeezed task overlaps a free one tied with one where two dated tasks
     overlap (3 unit-periods each) and won by being shorter, and the free task stayed over-allocated."""
     excess = avoidable = 0
     if schedule.forced:
         loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
         free_demands = [
-            tuple((k, q) for k, q in demand if q <= resources[k].max_capacity) if net.deadline[i] >= NO_DEADLINE else ()
+            tuple((k, q) for k, q in demand if q <= resources[k].max_capacity)
+            if net.deadline[i] >= NO_DEADLINE and not net.not_levelled[i] else ()
             for i, demand in enumerate(net.demands)]
         free_loads, _ = load_arrays(resources, free_demands, schedule.pieces)
         for r, load, free in zip(resources, loads, free_loads, strict=True):

@@ -20,6 +20,12 @@ from altitude.engine.errors import ScheduleValidationError
 DEFAULT_PRIORITY = 500
 """MS Project's default task priority (0..1000); higher is levelled first."""
 
+DO_NOT_LEVEL = 1000
+"""MS Project's highest task priority, which means "do not level": levelling never delays
+the task itself. It starts where its links (to predecessors that levelling may delay) and
+its own dates put it, whatever its resources have left; the others level around its load,
+and an over-allocation it makes is reported and held (nothing may move it), not hidden."""
+
 
 class LevelingInputError(ScheduleValidationError):
     """Invalid levelling input; the message names the task/resource and the field.
@@ -150,7 +156,8 @@ class Activity:
     ``demands`` maps resource id to units used in every period the task runs.
     ``earliest_start``/``latest_start`` come from date constraints (SNET/FNET, SNLT/FNLT,
     MSO/MFO) converted to time units at the edge. A ``splittable`` task may be
-    interrupted: it then works in whichever periods its resources are free.
+    interrupted: it then works in whichever periods its resources are free. ``priority`` is
+    MS Project's 0 to 1000; 1000 is :data:`DO_NOT_LEVEL`.
     """
 
     id: str
@@ -170,6 +177,12 @@ class Activity:
                 f"task {self.id}: duration must be >= 0, got {self.duration}",
                 task=self.id,
                 field="duration",
+            )
+        if not 0 <= self.priority <= DO_NOT_LEVEL:
+            raise LevelingInputError(
+                f"task {self.id}: priority must be 0 to {DO_NOT_LEVEL}, got {self.priority}",
+                task=self.id,
+                field="priority",
             )
         for resource, units in self.demands.items():
             if units < 0:

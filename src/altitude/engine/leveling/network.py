@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from altitude.engine.leveling.model import (
+    DO_NOT_LEVEL,
     Activity,
     CyclicDependency,
     LevelingProblem,
@@ -26,6 +27,9 @@ _CODES = {
     LinkType.START_TO_FINISH: SF,
 }
 NO_DEADLINE = 1 << 60
+NOT_LEVELLED_CLASS = -(1 << 40)
+"""The priority class of a do-not-level task (and, inherited, of every task it waits for):
+above every project's, so that none of their tasks is placed where it then has to go."""
 
 Edge = tuple[int, int, int]
 """(other task index, link type code, lag)."""
@@ -66,6 +70,9 @@ class Network:
     rank: tuple[tuple[int, int], ...]
     uniform_priorities: bool
     splittable: tuple[bool, ...]
+    not_levelled: tuple[bool, ...]
+    """Tasks at :data:`~altitude.engine.leveling.model.DO_NOT_LEVEL`: each starts at the
+    first period its links and release allow, whatever its resources have left."""
     unmet_links: tuple[tuple[str, str], ...] = ()
     """Links a pinned task's own latest start leaves unmet (predecessor, successor): see
     :func:`compile_problem`."""
@@ -209,7 +216,12 @@ def compile_problem(problem: LevelingProblem) -> Network:
         tuple((resource_index[r], q) for r, q in a.demands.items() if q > 0) for a in activities
     )
     project_priority = problem.project_priorities
-    rank = [(-project_priority.get(a.project or "", 0), -a.priority) for a in activities]
+    rank = [
+        (NOT_LEVELLED_CLASS, -a.priority)
+        if a.priority >= DO_NOT_LEVEL
+        else (-project_priority.get(a.project or "", 0), -a.priority)
+        for a in activities
+    ]
     for i in reversed(topo):  # a task goes as early in the order as the most urgent task it leads to
         for j, _, _ in succs[i]:
             if rank[j] < rank[i]:
@@ -229,6 +241,9 @@ def compile_problem(problem: LevelingProblem) -> Network:
         cpm_makespan=makespan,
         rank=tuple(rank),
         uniform_priorities=len(set(rank)) <= 1,
-        splittable=tuple(a.splittable and a.duration > 0 for a in activities),
+        splittable=tuple(
+            a.splittable and a.duration > 0 and a.priority < DO_NOT_LEVEL for a in activities
+        ),
+        not_levelled=tuple(a.priority >= DO_NOT_LEVEL for a in activities),
         unmet_links=tuple(unmet),
     )

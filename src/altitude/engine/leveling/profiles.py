@@ -173,9 +173,13 @@ def relaxed_to(
 
 
 def energy_bound(net: Network, resources: Sequence[Resource]) -> int:
-    """Work on a resource divided by its capacity bounds the makespan (constant capacity)."""
+    """Work on a resource divided by its capacity bounds the makespan (constant capacity).
+
+    Do-not-level tasks' work is left out: they may over-allocate, so theirs may not fit."""
     work = [0] * len(resources)
     for i in range(net.size):
+        if net.not_levelled[i]:
+            continue
         for k, units in net.demands[i]:
             work[k] += units * net.duration[i]
     bound = 0

@@ -31,15 +31,17 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
                pieces: Pieces, loads: Sequence[IntArray], latest: int = NO_DEADLINE) -> int | None:
     """The first start of task ``j`` that lets it run without over-allocating, every other task
     where it is, between its predecessors' dates and its latest start, its successors' dates
-    and ``latest``; None when there is none."""
+    and ``latest``; None when there is none. A do-not-level task's is its predecessors' bound."""
     d = net.duration[j]
     lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
+    if _holds_not_levelled(net, j, start, finish):
+        lo = max(lo, start[j])
     hi = min([net.deadline[j], latest,
               *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
     if hi < lo:
         return None
-    if d == 0 or not net.demands[j]:
-        return lo
+    if d == 0 or not net.demands[j] or net.not_levelled[j]:
+        return lo  # a do-not-level task goes where its links put it, whatever the load
     end = hi + d
     short = np.zeros(end - lo, dtype=bool)
     for k, units in net.demands[j]:
@@ -54,6 +56,19 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     count = np.concatenate(([0], np.cumsum(short)))
     free = np.flatnonzero(count[d:] == count[:-d])
     return lo + int(free[0]) if len(free) else None
+
+
+def _holds_not_levelled(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> bool:
+    """Whether a do-not-level successor of ``j`` starts where it does because of ``j`` alone:
+    ``j`` moving earlier would move that task, which levelling never does."""
+    for s, code, lag in net.succs[j]:
+        if not net.not_levelled[s]:
+            continue
+        d = net.duration[s]
+        others = max([net.release[s], *(link_bound(c, g, start[i], finish[i], d) for i, c, g in net.preds[s] if i != j)])
+        if others < start[s] and link_bound(code, lag, start[j], finish[j], d) >= start[s]:
+            return True
+    return False
 
 
 def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence[int], finish: Sequence[int],

@@ -60,10 +60,10 @@ class OverAllocation:
     capacity: int
     tasks: tuple[str, ...]
     held: tuple[str, ...] = ()
-    """The tasks that cannot move out of it by themselves: they have a latest start, and no
-    start between it and their predecessors' dates lets them run without over-allocating,
-    every other task staying put. Why the run stays, along with any task needing more
-    than ``capacity`` alone."""
+    """The tasks that cannot move out of it by themselves: do-not-level tasks, and tasks with
+    a latest start (or that a do-not-level task waits for) where no start between it and
+    their predecessors' dates lets them run without over-allocating, every other task
+    staying put. Why the run stays, along with any task needing more than ``capacity`` alone."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ class _Direction:
     splittable: Sequence[bool]
     pinned: Sequence[int] = ()
     """Tasks with demands that cannot move (latest start = earliest): see :func:`_place_pinned`."""
+    not_levelled: Sequence[bool] = ()
+    """Do-not-level tasks: each starts at its links' bound whatever its resources have left
+    (:data:`~altitude.engine.leveling.model.DO_NOT_LEVEL`)."""
 
 
 def _pinned(release: Sequence[int], deadline: Sequence[int], duration: Sequence[int],
@@ -218,6 +221,10 @@ def _pass(
         placed: int | None = None
         if d == 0 or not demand:
             placed = es
+        elif direction.not_levelled and direction.not_levelled[j]:
+            placed = es
+            if _earliest_fit(pool, demand, es, d, es) is None:
+                forced.append(j)  # its over-allocation is reported, the others level around it
         elif direction.splittable[j]:
             periods = _split_fit(pool, demand, es, d, min(limit + d, search_cap))
             if periods is not None and periods[0] <= deadline and periods[-1] < deadline + d:
@@ -268,8 +275,14 @@ class Generator:
             net.demands,
             net.splittable,
             _pinned(net.release, net.deadline, net.duration, net.demands),
+            net.not_levelled,
         )
         self.can_justify = not any(net.splittable)
+
+    def _levels_all(self, schedule: Schedule) -> bool:
+        """Whether every forced placement of ``schedule`` is a do-not-level task's (those stay
+        where their links put them whatever the order, so they do not stop a justification)."""
+        return all(self.net.not_levelled[j] for j in schedule.forced)
 
     def forward(self, keys: Sequence[Key]) -> Schedule:
         pool = ResourcePool.forward(self.resources, self.horizon_hint)
@@ -277,7 +290,7 @@ class Generator:
 
     def justify(self, schedule: Schedule) -> Schedule:
         """One backward then one forward justification; returns the input if no better."""
-        if not self.can_justify or schedule.forced:
+        if not self.can_justify or not self._levels_all(schedule):
             return schedule
         net = self.net
         horizon = schedule.makespan
@@ -295,13 +308,14 @@ class Generator:
         backward_direction = _Direction(
             d, release, deadline, mirrored_preds, mirrored_succs, net.demands, net.splittable,
             self.forward_direction.pinned,  # mirrored, a pinned task stays pinned (it ends by the horizon)
+            net.not_levelled,
         )
         pool = ResourcePool([reversed_capacity(r, horizon) for r in self.resources], horizon)
         keys = [(horizon - f, i) for i, f in enumerate(schedule.finish)]
         highest = self.limits[0]
         mirrored_limits = (highest, highest, [0] * len(highest))
         backward = _pass(backward_direction, pool, mirrored_limits, keys, self.search_cap)
-        if backward.forced:
+        if not self._levels_all(backward):
             return schedule
         right_starts = [horizon - backward.start[i] - d[i] for i in range(net.size)]
         if min(right_starts, default=0) < 0:

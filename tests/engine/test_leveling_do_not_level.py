@@ -1,0 +1,201 @@
+"""Priority 1000, MS Project's "do not level": levelling never delays the task itself.
+
+The worked example is example 8 of ``docs/algorithms/leveling.md``; the property test checks
+the rule on random networks with its own link arithmetic (not the engine's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from altitude.engine.leveling import (
+    DO_NOT_LEVEL,
+    Activity,
+    LevelingInputError,
+    LevelingOptions,
+    LevelingProblem,
+    LevelingResult,
+    LevelingStatus,
+    Link,
+    LinkType,
+    Mode,
+    Resource,
+    level,
+)
+from altitude.engine.leveling.ga import applicable
+from altitude.engine.leveling.network import compile_problem
+from tests.engine.test_leveling_properties import check, problems
+
+CREW = Resource("crew", 1)
+MODES = [Mode.HEURISTIC, Mode.EXACT]
+
+
+def dates(result: LevelingResult) -> dict[str, tuple[int, int]]:
+    return {t.id: (t.start, t.finish) for t in result.tasks}
+
+
+def options(mode: Mode, seconds: float = 0.3) -> LevelingOptions:
+    return LevelingOptions(mode=mode, time_limit_seconds=seconds)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_others_level_around_a_task_that_is_not_levelled(mode: Mode) -> None:
+    """Crew of 1. Y (priority 900) and F (1000) could both start at 0: at 900 alone Y would
+    go first; F is not levelled, so it keeps 0-3 and Y waits until 3. A (500) leads to X
+    (1000): A waits for F, and X follows A (levelling delayed A, not X)."""
+    problem = LevelingProblem(
+        (
+            Activity("Y", 2, {"crew": 1}, priority=900),
+            Activity("F", 3, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("A", 1, {"crew": 1}),
+            Activity("X", 2, {"crew": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (CREW,),
+        (Link("A", "X"),),
+    )
+    result = level(problem, options(mode))
+    got = dates(result)
+    assert got["F"] == (0, 3)
+    assert got["X"][0] == got["A"][1]  # right after A, wherever levelling put A
+    assert result.overallocations == ()
+    assert result.makespan == 8
+    delay = {d.task: d for d in result.delays}
+    assert "F" not in delay
+    assert delay["X"].predecessor == "A" and delay["X"].resource is None
+    assert delay["Y"].resource == "crew"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_two_tasks_not_levelled_stay_over_allocated_and_are_held(mode: Mode) -> None:
+    """F1 (0-3) and F2 (2 periods, no earlier than 1) share a crew of 1 and neither may move:
+    the over-allocation 1-3 is reported with both held, the status is infeasible, and N (500)
+    waits until 3 instead of joining it."""
+    problem = LevelingProblem(
+        (
+            Activity("F1", 3, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("F2", 2, {"crew": 1}, priority=DO_NOT_LEVEL, earliest_start=1),
+            Activity("N", 2, {"crew": 1}),
+        ),
+        (CREW,),
+    )
+    result = level(problem, options(mode))
+    got = dates(result)
+    assert (got["F1"], got["F2"], got["N"]) == ((0, 3), (1, 3), (3, 5))
+    assert result.status is LevelingStatus.INFEASIBLE
+    [over] = result.overallocations
+    assert (over.resource, over.start, over.end, over.load, over.capacity) == ("crew", 1, 3, 2, 1)
+    assert set(over.tasks) == set(over.held) == {"F1", "F2"}
+
+
+def test_the_exact_mode_may_delay_what_a_task_not_levelled_waits_for() -> None:
+    """F1 (1000) holds the crew 0-4; P (500) leads to F2 (1000) with a lead of 1 period. The
+    heuristic starts P at once, so F2 sits on F1; CP-SAT delays P until F1 is done and F2
+    follows it: nothing is over-allocated, and neither task not levelled was delayed by a
+    resource."""
+    problem = LevelingProblem(
+        (
+            Activity("F1", 4, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("P", 1),
+            Activity("F2", 2, {"crew": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (CREW,),
+        (Link("P", "F2", LinkType.START_TO_START, 0),),
+    )
+    heuristic = level(problem, options(Mode.HEURISTIC))
+    assert dates(heuristic)["F2"] == (0, 2) and heuristic.status is LevelingStatus.INFEASIBLE
+    exact = level(problem, options(Mode.EXACT, 1.0))
+    got = dates(exact)
+    assert got["F1"] == (0, 4) and got["F2"][0] == got["P"][0] >= 4
+    assert exact.overallocations == ()
+    assert exact.status is LevelingStatus.OPTIMAL and exact.makespan == 6
+
+
+def test_the_genetic_algorithm_is_not_used_when_a_task_is_not_levelled() -> None:
+    """Every task at 1000 is one priority class, but the kernels cannot place a task whatever
+    the load: such a problem goes to CP-SAT after the heuristic."""
+    problem = LevelingProblem(
+        tuple(Activity(name, 2, {"crew": 1}, priority=DO_NOT_LEVEL) for name in "ABC"), (CREW,)
+    )
+    net = compile_problem(problem)
+    assert net.uniform_priorities and not applicable(net, problem.resources)
+    result = level(problem, options(Mode.EXACT))
+    assert {d for d in dates(result).values()} == {(0, 2)}
+    assert result.status is LevelingStatus.INFEASIBLE
+
+
+def test_a_task_not_levelled_is_not_split() -> None:
+    """Splitting is levelling too: a splittable task at 1000 runs in one piece where its links
+    put it, over the others' load if need be."""
+    problem = LevelingProblem(
+        (Activity("A", 2, {"crew": 1}), Activity("S", 3, {"crew": 1}, priority=DO_NOT_LEVEL, splittable=True)),
+        (CREW,),
+        (Link("A", "S", LinkType.START_TO_START, 1),),
+    )
+    result = level(problem, options(Mode.HEURISTIC))
+    assert result.task("S").pieces == ((1, 4),)
+
+
+@pytest.mark.parametrize("priority", [-1, 1001])
+def test_a_priority_outside_ms_projects_scale_is_refused(priority: int) -> None:
+    with pytest.raises(LevelingInputError, match="priority must be 0 to 1000") as error:
+        Activity("A", 1, priority=priority)
+    assert error.value.field == "priority"
+
+
+def link_bound(link: Link, predecessor: tuple[int, int], duration: int) -> int:
+    """Earliest start of the successor this link allows (the property's own arithmetic)."""
+    start, finish = predecessor
+    return {
+        LinkType.FINISH_TO_START: finish + link.lag,
+        LinkType.START_TO_START: start + link.lag,
+        LinkType.FINISH_TO_FINISH: finish + link.lag - duration,
+        LinkType.START_TO_FINISH: start + link.lag - duration,
+    }[link.type]
+
+
+@st.composite
+def problems_not_levelled(draw: st.DrawFn) -> LevelingProblem:
+    """Random networks where some tasks are at priority 1000 (every demand fits its resource)."""
+    problem = draw(problems(varying_capacity=False, within_float=False))
+    return replace(problem, activities=tuple(
+        replace(a, priority=DO_NOT_LEVEL) if draw(st.integers(0, 2)) == 0 else a for a in problem.activities))
+
+
+def waited_for(problem: LevelingProblem, tasks: set[str]) -> set[str]:
+    """``tasks`` and every task they wait for through links, transitively."""
+    found = set(tasks)
+    changed = True
+    while changed:
+        changed = False
+        for link in problem.links:
+            if link.successor in found and link.predecessor not in found:
+                found.add(link.predecessor)
+                changed = True
+    return found
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems_not_levelled(), st.sampled_from(MODES))
+def test_a_task_not_levelled_starts_where_its_links_put_it(problem: LevelingProblem, mode: Mode) -> None:
+    """Whatever the load: at its earliest start or the bound of a link from its (levelled)
+    predecessors, whichever is later. Over-allocations hold only tasks not levelled and
+    tasks they wait for, and each of those is named as held."""
+    result = level(problem, replace(options(mode, 0.05)))
+    check(problem, result)
+    got = dates(result)
+    duration = {a.id: a.duration for a in problem.activities}
+    fixed = {a.id for a in problem.activities if a.priority == DO_NOT_LEVEL}
+    for activity in problem.activities:
+        if activity.id in fixed:
+            bounds = [link_bound(link, got[link.predecessor], duration[activity.id])
+                      for link in problem.links if link.successor == activity.id]
+            assert got[activity.id][0] == max([activity.earliest_start, *bounds]), activity.id
+            assert len(result.task(activity.id).pieces) <= 1
+    allowed = waited_for(problem, fixed)
+    for over in result.overallocations:
+        assert set(over.tasks) <= allowed, (over, fixed)
+        assert set(over.held) == set(over.tasks), over
