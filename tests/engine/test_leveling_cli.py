@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -67,6 +67,35 @@ def test_level_json_network_gives_dates_and_reasons(tmp_path: Path) -> None:
         }
     ]
     assert data["load_before"]["dev"] == [[0, 480, 2, 1], [480, 960, 1, 1]]
+
+
+def test_level_json_tasks_at_1000_are_not_levelled(tmp_path: Path) -> None:
+    """B at 1000 ("do not level") keeps its first day and A waits for the developer instead;
+    with A at 1000 too, neither moves: the output reports their overlap with both held, and
+    the status infeasible."""
+    doc: dict[str, Any] = network()
+    doc["tasks"][1]["priority"] = 1000
+    source = tmp_path / "net.json"
+
+    def run() -> dict[str, Any]:
+        source.write_text(json.dumps(doc))
+        result = CliRunner().invoke(app, ["level", str(source), "--time-limit", "0.2"])
+        assert result.exit_code == 0, result.output
+        return cast(dict[str, Any], json.loads(result.stdout))
+
+    data = run()
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert (tasks["B"]["start"], tasks["B"]["finish"]) == ("2026-01-05T08:00", "2026-01-05T17:00")
+    assert tasks["A"]["start"] == "2026-01-06T08:00"
+    assert [(d["task"], d["resource"], d["competing_tasks"]) for d in data["delays"]] == [("A", "dev", ["B"]), ("C", None, [])]
+    assert data["overallocations"] == [] and data["status"] in ("optimal", "feasible")
+    doc["tasks"][0]["priority"] = 1000
+    data = run()
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert tasks["A"]["start"] == tasks["B"]["start"] == "2026-01-05T08:00"
+    assert data["status"] == "infeasible"
+    [over] = data["overallocations"]
+    assert over["resource"] == "dev" and sorted(over["held"]) == ["A", "B"]
 
 
 @pytest.mark.parametrize("budget", ["-1", "nan", "inf"])
