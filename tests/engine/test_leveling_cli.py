@@ -64,6 +64,7 @@ def test_level_json_network_gives_dates_and_reasons(tmp_path: Path) -> None:
             "predecessor": None,
             "resource": "dev",
             "competing_tasks": ["A"],
+            "successor": None,
         }
     ]
     assert data["load_before"]["dev"] == [[0, 480, 2, 1], [480, 960, 1, 1]]

@@ -112,6 +112,12 @@ def test_the_exact_mode_may_delay_what_a_task_not_levelled_waits_for() -> None:
     assert got["F1"] == (0, 4) and got["F2"][0] == got["P"][0] >= 4
     assert exact.overallocations == ()
     assert exact.status is LevelingStatus.OPTIMAL and exact.makespan == 6
+    why = {d.task: d for d in exact.delays}
+    # P uses no resource: its delay is F2's, so that applying it (a constraint on each task a
+    # resource delays) gives the same plan
+    assert (why["P"].successor, why["P"].resource, why["P"].competing_tasks, why["P"].predecessor) == (
+        "F2", "crew", ("F1",), None)
+    assert (why["F2"].predecessor, why["F2"].successor) == ("P", None)
 
 
 def test_the_genetic_algorithm_is_not_used_when_a_task_is_not_levelled() -> None:

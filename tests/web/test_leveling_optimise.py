@@ -28,7 +28,7 @@ from altitude.resources import leveling, leveling_runs
 from altitude.resources import services as pool
 from altitude.resources.models import Assignment, LevelingApplication, LevelingRun, LevelingRunState
 from tests.personas import Demo, build_demo
-from tests.web.planning import Plan, call, task
+from tests.web.planning import Plan, call, link, task
 
 Clients = Callable[[str], Client]
 SECONDS = 2
@@ -316,3 +316,42 @@ def test_the_servers_worker_thread_runs_what_is_queued(transactional_db: None) -
         worker.stop()
         connection.close()
     assert not worker.thread.is_alive(), "stop() waits for the thread, which closes its connection"
+
+
+def test_an_optimisation_may_delay_what_a_task_not_levelled_follows_and_apply_writes_it(
+        client_for: Clients, demo: Demo, plan: Plan, hotfix: Task,
+        django_capture_on_commit_callbacks: Callable[..., ContextManager[object]]) -> None:
+    """The Hotfix (Lena, 10 days) and Check (Lena, 2 days, start-to-start after Prep, a day of
+    work nobody is assigned to) are both at levelling priority 1000. The half-second preview
+    starts Prep and Check at once, on the Hotfix; the optimisation delays Prep until Lena is
+    free, and Check follows it. Prep's delay is Check's: the API and the page say so, and
+    applying constrains Prep too, so the rescheduled plan is the one the run showed."""
+    manager = demo.user("project")
+    Task.objects.filter(pk=hotfix.pk).update(leveling_priority=1000)
+    prep = task(manager, demo.dcx01, "Prep", 1)
+    check = task(manager, demo.dcx01, "Check", 2, leveling_priority=1000)
+    link(manager, prep, check, type="SS")
+    Assignment.objects.create(task=check, resource=plan.resource)
+    quick = pool.level_preview(manager, demo.dcx01.pk)
+    assert quick.status == "infeasible" and {"3 Hotfix", "5 Check"} <= set(quick.after[0].tasks)
+
+    client = client_for("project")
+    location = optimise(client, "project", demo.dcx01.pk, django_capture_on_commit_callbacks, seconds=str(SECONDS))
+    work()
+    status, done = call(client, "GET", f"/api/v1/leveling/runs/{LevelingRun.objects.get().pk}")
+    assert status == 200 and done["state"] == "done" and done["result"]["after"] == []
+    why = {d["label"]: d for d in done["result"]["delayed"]}
+    assert (why["4 Prep"]["successor"], why["4 Prep"]["resource"], why["4 Prep"]["competing"]) == (
+        "5 Check", plan.resource.name, ["3 Hotfix"])
+    assert why["5 Check"]["predecessor"] == "4 Prep" and "3 Hotfix" not in why
+    page = html.unescape(client.get(location).content.decode())
+    assert f"5 Check (do not level) follows it, and {plan.resource.name} is busy with 3 Hotfix" in page
+
+    run = LevelingRun.objects.get()
+    applied = pool.apply_leveling(manager, demo.dcx01.pk, run_id=run.pk)
+    assert {c["label"] for c in applied.application.changes} >= {"4 Prep"}
+    levelled = {d["label"]: d["levelled_start"] for d in done["result"]["delayed"]}
+    for name, pk in (("4 Prep", prep.pk), ("5 Check", check.pk)):
+        start = Task.objects.get(pk=pk).start
+        assert start == dt.datetime.fromisoformat(levelled[name]), name
+    assert pool.level_preview(manager, demo.dcx01.pk).after == ()

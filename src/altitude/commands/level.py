@@ -150,6 +150,7 @@ def _result_json(result: Any, scheduled: Any) -> dict[str, Any]:
                 "predecessor": d.predecessor,
                 "resource": d.resource,
                 "competing_tasks": list(d.competing_tasks),
+                "successor": d.successor,
             }
             for d in result.delays
         ],

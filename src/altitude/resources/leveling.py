@@ -76,6 +76,7 @@ class DelayedTask:
     resource: str | None
     competing: tuple[str, ...]
     predecessor: str | None
+    successor: str | None = None  # a do-not-level task it holds out of ``resource``'s over-allocation
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,7 @@ def _preview(name: Callable[[str], str], pool: Mapping[str, Resource], scheduled
             resource=pool[reason.resource].name if reason and reason.resource and reason.resource in pool else None,
             competing=tuple(name(t) for t in reason.competing_tasks) if reason else (),
             predecessor=name(reason.predecessor) if reason and reason.predecessor else None,
+            successor=name(reason.successor) if reason and reason.successor else None,
         ))
     delayed.sort(key=lambda d: (d.levelled_start, d.label))
     users: dict[str, list[str]] = {}  # resource -> the tasks demanding it
@@ -513,6 +515,7 @@ def from_json(data: Mapping[str, Any]) -> LevelingPreview:
             task_id=d["task_id"], label=d["label"], start=_at(d["start"]), levelled_start=_at(d["levelled_start"]),
             constraint_date=dt.date.fromisoformat(d["constraint_date"]), delay_days=d["delay_days"],
             resource=d["resource"], competing=tuple(d["competing"]), predecessor=d["predecessor"],
+            successor=d.get("successor"),  # runs kept before it have none
         ) for d in data["delayed"]),
         before=overloads(data["before"]), after=overloads(data["after"]), within_float=data["within_float"],
         seconds=data["seconds"], booked_elsewhere=data["booked_elsewhere"], other_projects=data["other_projects"],

@@ -111,6 +111,9 @@ class DelayedTaskOut(Schema):
     resource: str | None = Field(description="The resource that was full when the task could have started.")
     competing: list[str] = Field(description="The tasks holding that resource then.")
     predecessor: str | None = Field(description="A delayed predecessor that pushes the task.")
+    successor: str | None = Field(None, description="A do-not-level task (priority 1000) that follows this one "
+                                  "and goes where it puts it: the delay keeps that task out of the resource's "
+                                  "over-allocation (the resource and competing tasks are that task's).")
 
 
 class OverloadOut(Schema):

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
-from altitude.engine.leveling.repair import free_start
+from altitude.engine.leveling.repair import free_start, held_successor
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
@@ -91,15 +91,17 @@ def explain_delays(
                 linked, predecessor = bound, i
         if predecessor is not None and linked <= net.early_start[j]:
             predecessor = None
-        resource, competitors = _blocking(
-            net,
-            j,
-            linked,
-            start[j],
-            (loads_by_resource, capacities),
-            users,
-            pieces,
-        )
+        arrays = (loads_by_resource, capacities)
+        resource, competitors = _blocking(net, j, linked, start[j], arrays, users, pieces)
+        successor = None
+        if resource is None and linked < start[j]:
+            successor = held_successor(net, j, start, finish)
+            if successor is not None:  # the resource that would have been full for it
+                shift = start[j] - linked
+                resource, competitors = _blocking(
+                    net, successor, start[successor] - shift, start[successor], arrays, users, pieces
+                )
+                competitors = tuple(i for i in competitors if i != j)
         delays.append(
             TaskDelay(
                 task=net.ids[j],
@@ -107,6 +109,7 @@ def explain_delays(
                 predecessor=None if predecessor is None else net.ids[predecessor],
                 resource=None if resource is None else resources[resource].id,
                 competing_tasks=tuple(net.ids[i] for i in competitors),
+                successor=None if successor is None else net.ids[successor],
             )
         )
     return tuple(delays)

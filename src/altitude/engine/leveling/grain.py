@@ -78,7 +78,8 @@ def refine(result: LevelingResult, g: int) -> LevelingResult:
             for t in result.tasks
         ),
         delays=tuple(
-            TaskDelay(d.task, d.delay * g, d.predecessor, d.resource, d.competing_tasks) for d in result.delays
+            TaskDelay(d.task, d.delay * g, d.predecessor, d.resource, d.competing_tasks, d.successor)
+            for d in result.delays
         ),
         load_before=profiles(result.load_before),
         load_after=profiles(result.load_after),

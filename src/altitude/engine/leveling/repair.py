@@ -34,7 +34,7 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     and ``latest``; None when there is none. A do-not-level task's is its predecessors' bound."""
     d = net.duration[j]
     lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
-    if _holds_not_levelled(net, j, start, finish):
+    if held_successor(net, j, start, finish) is not None:
         lo = max(lo, start[j])
     hi = min([net.deadline[j], latest,
               *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
@@ -58,17 +58,19 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     return lo + int(free[0]) if len(free) else None
 
 
-def _holds_not_levelled(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> bool:
-    """Whether a do-not-level successor of ``j`` starts where it does because of ``j`` alone:
-    ``j`` moving earlier would move that task, which levelling never does."""
+def held_successor(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> int | None:
+    """A do-not-level successor of ``j`` that starts where it does because of ``j`` alone (its
+    tight link): ``j`` moving earlier would move that task, which levelling never does, and
+    ``j``'s delay, if any, is that task's (the exact mode may delay ``j`` to take it out of an
+    over-allocation)."""
     for s, code, lag in net.succs[j]:
         if not net.not_levelled[s]:
             continue
         d = net.duration[s]
         others = max([net.release[s], *(link_bound(c, g, start[i], finish[i], d) for i, c, g in net.preds[s] if i != j)])
         if others < start[s] and link_bound(code, lag, start[j], finish[j], d) >= start[s]:
-            return True
-    return False
+            return s
+    return None
 
 
 def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence[int], finish: Sequence[int],

@@ -40,6 +40,8 @@ class TaskDelay:
 
     ``predecessor`` drove part of the delay (it was itself delayed); ``resource`` and
     ``competing_tasks`` say who held the resource when the task could otherwise have started.
+    ``successor``: the delay keeps a do-not-level task that follows it (and goes where it
+    puts it) out of that resource's over-allocation; the resource is that task's, not its own.
     """
 
     task: str
@@ -47,6 +49,7 @@ class TaskDelay:
     predecessor: str | None
     resource: str | None
     competing_tasks: tuple[str, ...]
+    successor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
