@@ -15,7 +15,7 @@ import numpy.typing as npt
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
-from altitude.engine.leveling.repair import free_start, held_successor
+from altitude.engine.leveling.repair import free_start, held_successors
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
@@ -95,13 +95,9 @@ def explain_delays(
         resource, competitors = _blocking(net, j, linked, start[j], arrays, users, pieces)
         successor = None
         if resource is None and linked < start[j]:
-            successor = held_successor(net, j, start, finish)
-            if successor is not None:  # the resource that would have been full for it
-                shift = start[j] - linked
-                resource, competitors = _blocking(
-                    net, successor, start[successor] - shift, start[successor], arrays, users, pieces
-                )
-                competitors = tuple(i for i in competitors if i != j)
+            found = _held_back(net, j, start[j] - linked, start, finish, arrays, users, pieces)
+            if found is not None:
+                successor, resource, competitors = found
         delays.append(
             TaskDelay(
                 task=net.ids[j],
@@ -113,6 +109,37 @@ def explain_delays(
             )
         )
     return tuple(delays)
+
+
+def _held_back(
+    net: Network,
+    j: int,
+    shift: int,
+    start: Sequence[int],
+    finish: Sequence[int],
+    arrays: tuple[Sequence[IntArray], Sequence[IntArray]],
+    users: _Users,
+    pieces: Pieces,
+) -> tuple[int, int, tuple[int, ...]] | None:
+    """Why ``j`` waits ``shift`` periods when no resource of its own and no predecessor says so:
+    a do-not-level task it holds where it is (through a chain of them, maybe) would have met a
+    full resource had ``j`` started ``shift`` earlier. That task, the resource and who held it."""
+    stack = [(j, shift)]
+    seen = {j}
+    while stack:
+        task, moved = stack.pop()
+        for held, others in held_successors(net, task, start, finish):
+            if held in seen:
+                continue
+            seen.add(held)
+            earliest = max(others, start[held] - moved)
+            if earliest >= start[held]:
+                continue
+            resource, competitors = _blocking(net, held, earliest, start[held], arrays, users, pieces)
+            if resource is not None:
+                return held, resource, tuple(i for i in competitors if i != j)
+            stack.append((held, start[held] - earliest))
+    return None
 
 
 def _blocking(

@@ -28,13 +28,15 @@ ROUNDS = 4
 
 
 def free_start(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
-               pieces: Pieces, loads: Sequence[IntArray], latest: int = NO_DEADLINE) -> int | None:
+               pieces: Pieces, loads: Sequence[IntArray], latest: int = NO_DEADLINE, drag: bool = False) -> int | None:
     """The first start of task ``j`` that lets it run without over-allocating, every other task
     where it is, between its predecessors' dates and its latest start, its successors' dates
-    and ``latest``; None when there is none. A do-not-level task's is its predecessors' bound."""
+    and ``latest``; None when there is none. A do-not-level task's is its predecessors' bound.
+    A task that holds a do-not-level task where it is (:func:`held_successors`) does not start
+    earlier, unless ``drag``: the caller then moves that task with it (:func:`_dragged`)."""
     d = net.duration[j]
     lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
-    if held_successor(net, j, start, finish) is not None:
+    if not drag and held_successors(net, j, start, finish):
         lo = max(lo, start[j])
     hi = min([net.deadline[j], latest,
               *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
@@ -58,19 +60,20 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     return lo + int(free[0]) if len(free) else None
 
 
-def held_successor(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> int | None:
-    """A do-not-level successor of ``j`` that starts where it does because of ``j`` alone (its
-    tight link): ``j`` moving earlier would move that task, which levelling never does, and
-    ``j``'s delay, if any, is that task's (the exact mode may delay ``j`` to take it out of an
-    over-allocation)."""
+def held_successors(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> list[tuple[int, int]]:
+    """The do-not-level successors of ``j`` that start where they do because of ``j`` alone
+    (its tight link), each with the start its release and other links alone would give it:
+    ``j`` moving earlier would move them, which levelling never does, and ``j``'s delay, if
+    any, is theirs (the exact mode may delay ``j`` to take one out of an over-allocation)."""
+    held = []
     for s, code, lag in net.succs[j]:
         if not net.not_levelled[s]:
             continue
         d = net.duration[s]
         others = max([net.release[s], *(link_bound(c, g, start[i], finish[i], d) for i, c, g in net.preds[s] if i != j)])
         if others < start[s] and link_bound(code, lag, start[j], finish[j], d) >= start[s]:
-            return s
-    return None
+            held.append((s, others))
+    return held
 
 
 def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence[int], finish: Sequence[int],
@@ -82,27 +85,75 @@ def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence
             if finish[j] > start[j] and any(busy[k] and bool(over[k][start[j] : finish[j]].any()) for k, _ in demand)]
 
 
+def _dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, int]:
+    """New starts of the do-not-level tasks that move when ``j`` starts at ``to`` instead (each
+    goes to its links' new bound, transitively), ``j`` included. Unsplit tasks."""
+    new = {j: to}
+    frontier = [j]
+    while frontier:
+        i = frontier.pop()
+        for s, _, _ in net.succs[i]:
+            if not net.not_levelled[s]:
+                continue
+            d = net.duration[s]
+            bound = max([net.release[s], *(
+                link_bound(code, lag, new.get(p, start[p]), new.get(p, start[p]) + net.duration[p], d)
+                for p, code, lag in net.preds[s])])
+            if bound != new.get(s, start[s]):
+                new[s] = bound
+                frontier.append(s)
+    return new
+
+
+def _move(net: Network, loads: list[IntArray], j: int, to: int, start: Sequence[int]) -> None:
+    """Book task ``j``'s load at ``to`` instead of ``start[j]`` (unsplit)."""
+    d = net.duration[j]
+    for k, units in net.demands[j]:
+        if to + d > len(loads[k]):
+            loads[k] = np.concatenate([loads[k], np.zeros(to + d - len(loads[k]), dtype=np.int64)])
+        loads[k][start[j] : start[j] + d] -= units
+        loads[k][to : to + d] += units
+
+
+def _fits(net: Network, resources: Sequence[Resource], loads: Sequence[IntArray], tasks: dict[int, int]) -> bool:
+    """Whether every one of ``tasks`` (at its start there, loads already booked) runs within capacity."""
+    for j, at in tasks.items():
+        d = net.duration[j]
+        for k, _ in net.demands[j]:
+            if d and bool((loads[k][at : at + d] > capacity_array(resources[k], at, at + d)).any()):
+                return False
+    return True
+
+
 def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finish: list[int],
             pieces: list[list[tuple[int, int]]], candidates: Callable[[list[IntArray]], list[int]],
-            latest: Callable[[int], int]) -> bool:
+            latest: Callable[[int], int], drag: bool = False) -> bool:
     """Move each candidate task (in the order given, from the current loads) to its first free
     start no later than ``latest(task)``, keeping the loads up to date; up to :data:`ROUNDS`
-    sweeps, until one moves nothing. Returns whether any task moved."""
+    sweeps, until one moves nothing. Returns whether any task moved. ``drag``: a task that
+    holds do-not-level tasks where they are may move earlier with them, when they all still
+    run within capacity."""
     loads, _ = load_arrays(resources, net.demands, pieces)
     changed = False
     for _ in range(ROUNDS):
         moved = False
         for j in candidates(loads):
-            to = free_start(net, resources, j, start, finish, pieces, loads, latest(j))
+            to = free_start(net, resources, j, start, finish, pieces, loads, latest(j), drag)
             if to is None or to == start[j]:
                 continue
-            d = net.duration[j]
-            for k, units in net.demands[j]:
-                if to + d > len(loads[k]):
-                    loads[k] = np.concatenate([loads[k], np.zeros(to + d - len(loads[k]), dtype=np.int64)])
-                loads[k][start[j] : finish[j]] -= units
-                loads[k][to : to + d] += units
-            start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)] if d else []
+            moves = _dragged(net, j, to, start) if drag else {j: to}
+            if len(moves) > 1:
+                trial = [load.copy() for load in loads]
+                for i, at in moves.items():
+                    _move(net, trial, i, at, start)
+                if not _fits(net, resources, trial, moves):
+                    continue
+                loads = trial
+            else:
+                _move(net, loads, j, to, start)
+            for i, at in moves.items():
+                d = net.duration[i]
+                start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []
             moved = changed = True
         if not moved:
             break
@@ -134,12 +185,13 @@ def left_shifted(net: Network, resources: Sequence[Resource], schedule: Schedule
     than where it is, every other task staying put: never longer, never more over-allocated,
     and no task delayed for nothing. Where a whole serial pass in order of start would
     lengthen the schedule (a lead on a link makes a later-starting task a predecessor, which
-    the pass places first), this still moves what can move (unsplit schedules only)."""
-    if any(net.splittable):
+    the pass places first), this still moves what can move (unsplit schedules only: the exact
+    mode's are, splittable tasks or not)."""
+    if any(len(p) > 1 for p in schedule.pieces):
         return schedule
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
     if not _sweeps(net, resources, start, finish, pieces,
-                   lambda _: sorted(range(net.size), key=lambda t: start[t]), lambda j: start[j]):
+                   lambda _: sorted(range(net.size), key=lambda t: start[t]), lambda j: start[j], drag=True):
         return schedule
     return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces), schedule.forced)

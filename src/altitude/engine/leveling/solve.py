@@ -118,13 +118,14 @@ def _left_justified(net: Network, resources: Sequence[Resource], schedule: Sched
     25-task plans had one, up to 32 periods). One serial SGS pass in order of start moves
     each task to the earliest period the earlier-starting ones leave it: never later, so
     never longer (the tasks before it only give back load in its window). Kept only when
-    no task becomes forced (a deadline in within-float mode) and it is not longer: a lead on
+    no task becomes forced (a deadline in within-float mode, a do-not-level task's
+    over-allocation) and it is not longer: a lead on
     a link makes a later-starting task a predecessor, placed first, and the pass can then
     lengthen the schedule; then (and after it) each task moves alone to its first free start
     (:func:`.repair.left_shifted`), so none stays delayed for nothing.
     """
-    if schedule.forced:
-        return schedule
+    if any(not net.not_levelled[j] for j in schedule.forced):
+        return schedule  # (a do-not-level task's over-allocation does not depend on the order)
     shifted = Generator(net, resources).forward([(s, i) for i, s in enumerate(schedule.start)])
     return left_shifted(net, resources, shifted if shifted.score < schedule.score else schedule)
 
