@@ -185,29 +185,37 @@ def waited_for(problem: LevelingProblem, tasks: set[str]) -> set[str]:
     return found
 
 
+def check_not_levelled(problem: LevelingProblem, result: LevelingResult) -> None:
+    """The property tests' shared checks: links, capacities and reports (:func:`check`); each
+    task not levelled, in one piece, at its earliest start or its links' bound from its
+    predecessors' levelled dates, whichever is later; every delay with a reason (the web app
+    constrains the tasks a resource delays, the rest follow their predecessors)."""
+    check(problem, result)
+    got = dates(result)
+    duration = {a.id: a.duration for a in problem.activities}
+    for activity in problem.activities:
+        if activity.priority == DO_NOT_LEVEL:
+            bounds = [link_bound(link, got[link.predecessor], duration[activity.id])
+                      for link in problem.links if link.successor == activity.id]
+            assert got[activity.id][0] == max([activity.earliest_start, *bounds]), activity.id
+            assert len(result.task(activity.id).pieces) <= 1
+    for delay in result.delays:
+        assert delay.predecessor is not None or delay.resource is not None, delay
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems_not_levelled(), st.sampled_from(MODES))
 def test_a_task_not_levelled_starts_where_its_links_put_it(problem: LevelingProblem, mode: Mode) -> None:
     """Whatever the load: at its earliest start or the bound of a link from its (levelled)
     predecessors, whichever is later. Over-allocations hold only tasks not levelled and
     tasks they wait for, and each of those is named as held. Every delay has a reason."""
-    result = level(problem, replace(options(mode, 0.05)))
-    check(problem, result)
-    got = dates(result)
-    duration = {a.id: a.duration for a in problem.activities}
+    result = level(problem, options(mode, 0.05))
+    check_not_levelled(problem, result)
     fixed = {a.id for a in problem.activities if a.priority == DO_NOT_LEVEL}
-    for activity in problem.activities:
-        if activity.id in fixed:
-            bounds = [link_bound(link, got[link.predecessor], duration[activity.id])
-                      for link in problem.links if link.successor == activity.id]
-            assert got[activity.id][0] == max([activity.earliest_start, *bounds]), activity.id
-            assert len(result.task(activity.id).pieces) <= 1
     allowed = waited_for(problem, fixed)
     for over in result.overallocations:
         assert set(over.tasks) <= allowed, (over, fixed)
         assert set(over.held) == set(over.tasks), over
-    for delay in result.delays:  # the web app constrains the tasks a resource delays; the rest follow
-        assert delay.predecessor is not None or delay.resource is not None, delay
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -217,14 +225,4 @@ def test_the_rule_holds_with_splits_varying_capacity_and_within_float(problem: L
     its links put it, and every delay explained: the exact mode's schedule is left-justified
     with tasks not levelled moving along with what they follow (a resource-free task it left
     late for nothing used to have no reason, and "apply" skipped it)."""
-    result = level(problem, replace(options(mode, 0.05)))
-    check(problem, result)
-    got = dates(result)
-    duration = {a.id: a.duration for a in problem.activities}
-    for activity in problem.activities:
-        if activity.priority == DO_NOT_LEVEL:
-            bounds = [link_bound(link, got[link.predecessor], duration[activity.id])
-                      for link in problem.links if link.successor == activity.id]
-            assert got[activity.id][0] == max([activity.earliest_start, *bounds]), activity.id
-    for delay in result.delays:
-        assert delay.predecessor is not None or delay.resource is not None, delay
+    check_not_levelled(problem, level(problem, options(mode, 0.05)))
