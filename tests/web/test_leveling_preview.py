@@ -9,6 +9,7 @@ has 13 days of work. Nothing is ever written.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -682,6 +683,9 @@ def test_a_task_at_priority_1000_is_not_levelled_and_its_overlap_is_reported(cli
     assert set(over.tasks) == {"1.2 Build", "3 Hotfix"}
     assert set(over.reasons) == {"1.2 Build: levelling priority 1000: do not level",
                                  "3 Hotfix: levelling priority 1000: do not level"}
+    page = html.unescape(client_for("project").get(f"/projects/{demo.dcx01.pk}/resources/?level=1").content.decode())
+    assert 'or one at levelling priority 1000, "do not level"' in page
+    assert "1.2 Build: levelling priority 1000: do not level" in page
     too_high = client_for("project").patch(f"/api/v1/tasks/{build.pk}", {"leveling_priority": 1001, "version": build.version + 1},
                                            content_type="application/json")
     assert too_high.status_code == 422 and "leveling_priority" in too_high.content.decode()
