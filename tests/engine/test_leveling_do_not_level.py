@@ -120,6 +120,49 @@ def test_the_exact_mode_may_delay_what_a_task_not_levelled_waits_for() -> None:
     assert (why["F2"].predecessor, why["F2"].successor) == ("P", None)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_free_task_is_not_left_where_a_task_not_levelled_lands(mode: Mode) -> None:
+    """Found by the property test. F1 (1000) needs the crew and the crane at 0, G (1000) the
+    crane at 0 too, F2 (1000, 2 periods) the crew from 0; those overlaps stay. T (500, crew)
+    leads F2 by 2 (start-to-start -2), so it may start up to 2. The exact mode's justification
+    in order of start put T at 1, before F2 was placed, and F2 then landed on it; kept because
+    it was shorter with as many forced placements. T waits until 2 instead."""
+    problem = LevelingProblem(
+        (
+            Activity("F1", 1, {"crane": 1, "crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("T", 1, {"crew": 1}),
+            Activity("F2", 2, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("G", 1, {"crane": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (Resource("crane", 1), CREW),
+        (Link("T", "F2", LinkType.START_TO_START, -2),),
+    )
+    result = level(problem, options(mode, 0.1))
+    assert dates(result) == {"F1": (0, 1), "T": (2, 3), "F2": (0, 2), "G": (0, 1)}
+    assert [(o.resource, o.start, o.end, set(o.tasks), set(o.held)) for o in result.overallocations] == [
+        ("crane", 0, 1, {"F1", "G"}, {"F1", "G"}), ("crew", 0, 1, {"F1", "F2"}, {"F1", "F2"})]
+
+
+def test_a_wait_for_a_task_not_levelled_names_what_its_move_would_overload() -> None:
+    """Found by the property test: T (500) leads F (1000) by one period (finish-to-start -1, so
+    F starts with T), and G (1000) holds one of the crew's 2 at 0. Started at 0, T would take
+    F with it: three on a crew of 2. The exact mode starts both at 1, and T's delay says F
+    follows it and the crew is busy with G."""
+    problem = LevelingProblem(
+        (
+            Activity("T", 1, {"crew": 1}),
+            Activity("F", 1, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("G", 1, {"crew": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (Resource("crew", 2),),
+        (Link("T", "F", lag=-1),),
+    )
+    result = level(problem, options(Mode.EXACT, 0.5))
+    assert dates(result) == {"T": (1, 2), "F": (1, 2), "G": (0, 1)}
+    why = {d.task: d for d in result.delays}
+    assert (why["T"].successor, why["T"].resource, why["T"].competing_tasks) == ("F", "crew", ("G",))
+
+
 def test_the_genetic_algorithm_is_not_used_when_a_task_is_not_levelled() -> None:
     """Every task at 1000 is one priority class, but the kernels cannot place a task whatever
     the load: such a problem goes to CP-SAT after the heuristic."""

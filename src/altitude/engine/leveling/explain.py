@@ -15,7 +15,7 @@ import numpy.typing as npt
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
-from altitude.engine.leveling.repair import free_start, held_successors
+from altitude.engine.leveling.repair import book_move, dragged, free_start
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
@@ -95,7 +95,7 @@ def explain_delays(
         resource, competitors = _blocking(net, j, linked, start[j], arrays, users, pieces)
         successor = None
         if resource is None and linked < start[j]:
-            found = _held_back(net, j, start[j] - linked, start, finish, arrays, users, pieces)
+            found = _held_back(net, resources, j, linked, start, loads_by_resource, pieces)
             if found is not None:
                 successor, resource, competitors = found
         delays.append(
@@ -113,32 +113,36 @@ def explain_delays(
 
 def _held_back(
     net: Network,
+    resources: Sequence[Resource],
     j: int,
-    shift: int,
+    earliest: int,
     start: Sequence[int],
-    finish: Sequence[int],
-    arrays: tuple[Sequence[IntArray], Sequence[IntArray]],
-    users: _Users,
+    loads: Sequence[IntArray],
     pieces: Pieces,
 ) -> tuple[int, int, tuple[int, ...]] | None:
-    """Why ``j`` waits ``shift`` periods when no resource of its own and no predecessor says so:
-    a do-not-level task it holds where it is (through a chain of them, maybe) would have met a
-    full resource had ``j`` started ``shift`` earlier. That task, the resource and who held it."""
-    stack = [(j, shift)]
-    seen = {j}
-    while stack:
-        task, moved = stack.pop()
-        for held, others in held_successors(net, task, start, finish):
-            if held in seen:
-                continue
-            seen.add(held)
-            earliest = max(others, start[held] - moved)
-            if earliest >= start[held]:
-                continue
-            resource, competitors = _blocking(net, held, earliest, start[held], arrays, users, pieces)
-            if resource is not None:
-                return held, resource, tuple(i for i in competitors if i != j)
-            stack.append((held, start[held] - earliest))
+    """Why ``j`` does not start at ``earliest`` when no resource of its own and no predecessor
+    says so: the do-not-level tasks it holds where they are (:func:`.repair.dragged`) would
+    move with it and over-allocate a resource. The first such task working then (or the
+    first one moved), the resource, and the other tasks on it then."""
+    moves = dragged(net, j, earliest, start)
+    if len(moves) == 1:
+        return None
+    touched = {k for i in moves for k, _ in net.demands[i]}
+    trial = [loads[k].copy() if k in touched else loads[k] for k in range(len(loads))]
+    for i, at in moves.items():
+        book_move(net, trial, i, at, start)
+    held = [i for i in moves if i != j]
+    for t, i in sorted((at, i) for i, at in moves.items()):
+        d = net.duration[i]
+        for k, _ in net.demands[i]:
+            window = trial[k][t : t + d] > capacity_array(resources[k], t, t + d)
+            if d and bool(window.any()):
+                period = t + int(window.argmax())
+                working = [m for m in held if net.demands[m] and any(r == k for r, _ in net.demands[m])
+                           and moves[m] <= period < moves[m] + net.duration[m]]
+                others = tuple(m for m in range(net.size) if m not in moves and any(r == k for r, _ in net.demands[m])
+                               and any(a <= period < b for a, b in pieces[m]))
+                return (working or held)[0], k, others
     return None
 
 

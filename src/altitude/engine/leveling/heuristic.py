@@ -18,12 +18,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from altitude.engine.leveling.model import PriorityRule, Resource
-from altitude.engine.leveling.network import NO_DEADLINE, Network
-from altitude.engine.leveling.profiles import capacity_array, load_arrays, relaxed_to
-from altitude.engine.leveling.sgs import Generator, Key, Schedule
+from altitude.engine.leveling.network import Network
+from altitude.engine.leveling.profiles import relaxed_to
+from altitude.engine.leveling.sgs import Generator, Key, Schedule, overload_rank
 
 RELAX_AFTER = 0.5
 """Share of the budget spent looking for a schedule without over-allocation when the first
@@ -95,30 +93,6 @@ PROMOTIONS = 4
 """Passes :func:`_forced_first` may spend moving squeezed tasks to the front."""
 
 
-def _overall(net: Network, resources: Sequence[Resource], schedule: Schedule) -> tuple[int, int, int, int]:
-    """Least avoidable over-allocation first, then least over-allocation (units over capacity
-    summed over periods and resources; not fewest squeezed tasks: one more squeezed task may
-    over-allocate less), then the shortest, then the earliest.
-
-    Avoidable: the part of a period's excess that tasks free to move carry (no latest start,
-    not do-not-level, and within the capacity alone): such a task could always wait. Ranked by excess alone, a
-    schedule where a squeezed task overlaps a free one tied with one where two dated tasks
-    overlap (3 unit-periods each) and won by being shorter, and the free task stayed over-allocated."""
-    excess = avoidable = 0
-    if schedule.forced:
-        loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
-        free_demands = [
-            tuple((k, q) for k, q in demand if q <= resources[k].max_capacity)
-            if net.deadline[i] >= NO_DEADLINE and not net.not_levelled[i] else ()
-            for i, demand in enumerate(net.demands)]
-        free_loads, _ = load_arrays(resources, free_demands, schedule.pieces)
-        for r, load, free in zip(resources, loads, free_loads, strict=True):
-            over = np.maximum(load - capacity_array(r, 0, horizon), 0)
-            excess += int(over.sum())
-            avoidable += int(np.minimum(over, free[: len(over)]).sum())
-    return avoidable, excess, schedule.makespan, sum(schedule.start)
-
-
 def _with_predecessors(net: Network, tasks: Sequence[int]) -> set[int]:
     """``tasks`` and every task they wait for, transitively."""
     found: set[int] = set()
@@ -145,7 +119,7 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
     if not schedule.forced:
         return schedule
     best = current = schedule
-    best_score = _overall(net, generator.resources, best)
+    best_score = overload_rank(net, generator.resources, best)
     urgent: set[int] = set()
     for _ in range(PROMOTIONS):
         # A pinned task (latest start = earliest) is booked first anyway: promoting it changes nothing.
@@ -154,7 +128,7 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
             break
         urgent |= _with_predecessors(net, frontier)
         current = generator.forward([(0.0 if i in urgent else 1.0, *keys[i]) for i in range(net.size)])
-        score = _overall(net, generator.resources, current)
+        score = overload_rank(net, generator.resources, current)
         if score < best_score:
             best, best_score = current, score
     return best
@@ -188,7 +162,7 @@ def solve_heuristic(
         return _search(net, generator, first, rule, deadline, seed, lower_bound, step)
 
     def overall(schedule: Schedule) -> tuple[int, int, int, int]:
-        return _overall(net, resources, schedule)
+        return overload_rank(net, resources, schedule)
 
     now = time.perf_counter()
     best, passes = _search(

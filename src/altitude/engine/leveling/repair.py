@@ -33,7 +33,7 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     where it is, between its predecessors' dates and its latest start, its successors' dates
     and ``latest``; None when there is none. A do-not-level task's is its predecessors' bound.
     A task that holds a do-not-level task where it is (:func:`held_successors`) does not start
-    earlier, unless ``drag``: the caller then moves that task with it (:func:`_dragged`)."""
+    earlier, unless ``drag``: the caller then moves that task with it (:func:`dragged`)."""
     d = net.duration[j]
     lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
     if not drag and held_successors(net, j, start, finish):
@@ -85,7 +85,7 @@ def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence
             if finish[j] > start[j] and any(busy[k] and bool(over[k][start[j] : finish[j]].any()) for k, _ in demand)]
 
 
-def _dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, int]:
+def dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, int]:
     """New starts of the do-not-level tasks that move when ``j`` starts at ``to`` instead (each
     goes to its links' new bound, transitively), ``j`` included. Unsplit tasks."""
     new = {j: to}
@@ -105,7 +105,7 @@ def _dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, i
     return new
 
 
-def _move(net: Network, loads: list[IntArray], j: int, to: int, start: Sequence[int]) -> None:
+def book_move(net: Network, loads: list[IntArray], j: int, to: int, start: Sequence[int]) -> None:
     """Book task ``j``'s load at ``to`` instead of ``start[j]`` (unsplit)."""
     d = net.duration[j]
     for k, units in net.demands[j]:
@@ -141,16 +141,16 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
             to = free_start(net, resources, j, start, finish, pieces, loads, latest(j), drag)
             if to is None or to == start[j]:
                 continue
-            moves = _dragged(net, j, to, start) if drag else {j: to}
+            moves = dragged(net, j, to, start) if drag else {j: to}
             if len(moves) > 1:
                 trial = [load.copy() for load in loads]
                 for i, at in moves.items():
-                    _move(net, trial, i, at, start)
+                    book_move(net, trial, i, at, start)
                 if not _fits(net, resources, trial, moves):
                     continue
                 loads = trial
             else:
-                _move(net, loads, j, to, start)
+                book_move(net, loads, j, to, start)
             for i, at in moves.items():
                 d = net.duration[i]
                 start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []

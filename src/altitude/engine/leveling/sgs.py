@@ -22,7 +22,13 @@ import numpy as np
 
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, SS, Edge, Network, link_bound, link_delta
-from altitude.engine.leveling.profiles import IntArray, ResourcePool, reversed_capacity
+from altitude.engine.leveling.profiles import (
+    IntArray,
+    ResourcePool,
+    capacity_array,
+    load_arrays,
+    reversed_capacity,
+)
 
 Key = tuple[float, ...]
 """Priority of a task in one pass: smaller is scheduled first."""
@@ -255,6 +261,32 @@ def _pass(
     return Schedule(tuple(start), tuple(finish), tuple(pieces), tuple(forced))
 
 
+def overload_rank(net: Network, resources: Sequence[Resource], schedule: Schedule) -> tuple[int, int, int, int]:
+    """Least avoidable over-allocation first, then least over-allocation (units over capacity
+    summed over periods and resources; not fewest squeezed tasks: one more squeezed task may
+    over-allocate less), then the shortest, then the earliest.
+
+    Avoidable: the part of a period's excess that tasks free to move carry (no latest start,
+    not do-not-level, and within the capacity alone): such a task could always wait. Ranked
+    by excess alone, a schedule where a squeezed task overlaps a free one tied with one where
+    two dated tasks overlap (3 unit-periods each) and won by being shorter, and the free task
+    stayed over-allocated. Ranked by ``score``, a justification that placed a free task where
+    a do-not-level task then landed (one forced placement either way) won by being shorter."""
+    excess = avoidable = 0
+    if schedule.forced:
+        loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
+        free_demands = [
+            tuple((k, q) for k, q in demand if q <= resources[k].max_capacity)
+            if net.deadline[i] >= NO_DEADLINE and not net.not_levelled[i] else ()
+            for i, demand in enumerate(net.demands)]
+        free_loads, _ = load_arrays(resources, free_demands, schedule.pieces)
+        for r, load, free in zip(resources, loads, free_loads, strict=True):
+            over = np.maximum(load - capacity_array(r, 0, horizon), 0)
+            excess += int(over.sum())
+            avoidable += int(np.minimum(over, free[: len(over)]).sum())
+    return avoidable, excess, schedule.makespan, sum(schedule.start)
+
+
 class Generator:
     """Runs SGS passes on one compiled network (forward, backward, justified)."""
 
@@ -287,6 +319,14 @@ class Generator:
     def forward(self, keys: Sequence[Key]) -> Schedule:
         pool = ResourcePool.forward(self.resources, self.horizon_hint)
         return _pass(self.forward_direction, pool, self.limits, keys, self.search_cap)
+
+    def better(self, candidate: Schedule, than: Schedule) -> bool:
+        """``candidate`` ranks before ``than``: by :attr:`Schedule.score`, or by
+        :func:`overload_rank` when either over-allocates (a do-not-level task's forced placement
+        says nothing of the free tasks it lands on)."""
+        if not candidate.forced and not than.forced:
+            return candidate.score < than.score
+        return overload_rank(self.net, self.resources, candidate) < overload_rank(self.net, self.resources, than)
 
     def justify(self, schedule: Schedule) -> Schedule:
         """One backward then one forward justification; returns the input if no better."""
@@ -321,7 +361,7 @@ class Generator:
         if min(right_starts, default=0) < 0:
             return schedule
         result = self.forward([(s, i) for i, s in enumerate(right_starts)])
-        return result if result.score < schedule.score else schedule
+        return result if self.better(result, schedule) else schedule
 
 
 def unsplit(net: Network, start: tuple[int, ...]) -> Schedule:

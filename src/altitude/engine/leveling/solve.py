@@ -126,8 +126,9 @@ def _left_justified(net: Network, resources: Sequence[Resource], schedule: Sched
     """
     if any(not net.not_levelled[j] for j in schedule.forced):
         return schedule  # (a do-not-level task's over-allocation does not depend on the order)
-    shifted = Generator(net, resources).forward([(s, i) for i, s in enumerate(schedule.start)])
-    return left_shifted(net, resources, shifted if shifted.score < schedule.score else schedule)
+    generator = Generator(net, resources)
+    shifted = generator.forward([(s, i) for i, s in enumerate(schedule.start)])
+    return left_shifted(net, resources, shifted if generator.better(shifted, schedule) else schedule)
 
 
 def _result(
