@@ -23,7 +23,7 @@ from altitude.engine.leveling.exact import ExactOutcome, ExactResult, solve_exac
 from altitude.engine.leveling.model import LevelingOptions, Resource
 from altitude.engine.leveling.network import Network
 from altitude.engine.leveling.profiles import relaxed_to
-from altitude.engine.leveling.sgs import Generator, Schedule, overload_rank, unsplit
+from altitude.engine.leveling.sgs import Generator, Schedule, ranks_before, unsplit
 
 GA_WARM_SHARE = 0.05
 """Exact mode, classical case: share of the budget the genetic algorithm has alone, to give
@@ -127,7 +127,7 @@ def cp_sat_after_heuristic(
             # ranked by the over-allocation it makes, not by the heuristic's forced placements it
             # copies: a do-not-level task moved off a relaxed period leaves room a free task may take
             candidate = replace(unsplit(net, relaxed.start), forced=best.forced)
-            if overload_rank(net, resources, candidate) < overload_rank(net, resources, best):
+            if ranks_before(net, resources, candidate, best):
                 best = candidate
     proven_optimal = exact.outcome is ExactOutcome.OPTIMAL and not best.forced
     return best, bound, proven_optimal, proven_infeasible

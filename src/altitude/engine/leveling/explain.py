@@ -205,24 +205,11 @@ def _blocking_short(
     return None, ()
 
 
-def _waiting_on_not_levelled(net: Network) -> set[int]:
-    """Tasks that a do-not-level task waits for, transitively: what levelling cannot move late
-    enough to leave an over-allocation without moving that task, which it never does."""
-    found: set[int] = set()
-    frontier = [j for j in range(net.size) if net.not_levelled[j]]
-    while frontier:
-        for i, _, _ in net.preds[frontier.pop()]:
-            if i not in found:
-                found.add(i)
-                frontier.append(i)
-    return found
-
-
 def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
-           pieces: Pieces, loads: Sequence[IntArray], bounded: set[int]) -> bool:
-    """Whether task ``j`` has a latest start (or is in ``bounded``: a do-not-level task waits
-    for it) and no start in its window lets it run without over-allocating, every other task
-    staying where it is (:func:`.repair.free_start`).
+           pieces: Pieces, loads: Sequence[IntArray]) -> bool:
+    """Whether task ``j`` has a latest start (or a do-not-level task waits for it:
+    :meth:`.Network.bound_to_not_levelled`) and no start in its window lets it run without
+    over-allocating, every other task staying where it is (:func:`.repair.free_start`).
 
     Such a task cannot leave an over-allocation by moving; a task without a latest start
     always could (later), unless it needs more than the capacity. A do-not-level task never
@@ -231,7 +218,7 @@ def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[
         return False
     if net.not_levelled[j]:
         return True
-    if (net.deadline[j] >= NO_DEADLINE and j not in bounded) or net.splittable[j]:
+    if (net.deadline[j] >= NO_DEADLINE and not net.bound_to_not_levelled(j)) or net.splittable[j]:
         return False
     return free_start(net, resources, j, start, finish, pieces, loads) is None
 
@@ -250,13 +237,12 @@ def overallocations(
     loads_by_resource, horizon = loads or load_arrays(resources, net.demands, pieces)
     users = _Users(net, len(resources), pieces)
     stuck: dict[int, bool] = {}
-    bounded = _waiting_on_not_levelled(net) if any(net.not_levelled) else set()
 
     def held(i: int) -> bool:
         if dates is None:
             return False
         if i not in stuck:
-            stuck[i] = _stuck(net, resources, i, dates[0], dates[1], pieces, loads_by_resource, bounded)
+            stuck[i] = _stuck(net, resources, i, dates[0], dates[1], pieces, loads_by_resource)
         return stuck[i]
 
     found = []

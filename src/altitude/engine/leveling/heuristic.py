@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from altitude.engine.leveling.model import PriorityRule, Resource
-from altitude.engine.leveling.network import Network
+from altitude.engine.leveling.network import Network, with_predecessors
 from altitude.engine.leveling.profiles import relaxed_to
 from altitude.engine.leveling.sgs import Generator, Key, Schedule, overload_rank
 
@@ -83,7 +83,7 @@ class _Budget:
 def _improve(generator: Generator, schedule: Schedule, budget: _Budget) -> Schedule:
     while budget.left():
         better = generator.justify(schedule)
-        if better.score >= schedule.score:
+        if better is schedule:  # justify returns its input unless it ranks before it
             break
         schedule = better
     return schedule
@@ -91,18 +91,6 @@ def _improve(generator: Generator, schedule: Schedule, budget: _Budget) -> Sched
 
 PROMOTIONS = 4
 """Passes :func:`_forced_first` may spend moving squeezed tasks to the front."""
-
-
-def _with_predecessors(net: Network, tasks: Sequence[int]) -> set[int]:
-    """``tasks`` and every task they wait for, transitively."""
-    found: set[int] = set()
-    frontier = list(tasks)
-    while frontier:
-        j = frontier.pop()
-        if j not in found:
-            found.add(j)
-            frontier.extend(i for i, _, _ in net.preds[j])
-    return found
 
 
 def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], schedule: Schedule) -> Schedule:
@@ -126,7 +114,7 @@ def _forced_first(net: Network, generator: Generator, keys: Sequence[Key], sched
         frontier = [j for j in current.forced if j not in urgent and net.release[j] < net.deadline[j]]
         if not frontier:
             break
-        urgent |= _with_predecessors(net, frontier)
+        urgent |= with_predecessors(net, frontier)
         current = generator.forward([(0.0 if i in urgent else 1.0, *keys[i]) for i in range(net.size)])
         score = overload_rank(net, generator.resources, current)
         if score < best_score:
@@ -180,7 +168,7 @@ def solve_heuristic(
         elif around.makespan < best.makespan:
             # On the raised capacities a task that could wait took the room a squeezed task
             # left: decode that order again on the true ones, the squeezed tasks first.
-            urgent = _with_predecessors(net, best.forced)
+            urgent = with_predecessors(net, best.forced)
             settled = generator.forward([(0.0 if i in urgent else 1.0, float(around.start[i]), float(i))
                                          for i in range(net.size)])
             passes += 1

@@ -8,7 +8,7 @@ this one compiled form so that they agree on what "respects the links" means.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from altitude.engine.leveling.model import (
@@ -51,6 +51,26 @@ def link_delta(code: int, lag: int, duration_i: int, duration_j: int) -> int:
     return link_bound(code, lag, 0, duration_i, duration_j)
 
 
+def links_floor(net: Network, j: int, start: Sequence[int], finish: Sequence[int], without: int = -1) -> int:
+    """The earliest start of ``j`` that its release and its links from its predecessors' dates
+    allow (leaving out the link from ``without``)."""
+    d = net.duration[j]
+    return max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d)
+                                  for i, code, lag in net.preds[j] if i != without)])
+
+
+def with_predecessors(net: Network, tasks: Iterable[int]) -> set[int]:
+    """``tasks`` and every task they wait for, transitively."""
+    found: set[int] = set()
+    frontier = list(tasks)
+    while frontier:
+        j = frontier.pop()
+        if j not in found:
+            found.add(j)
+            frontier.extend(i for i, _, _ in net.preds[j])
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
     """Index-based view of a :class:`LevelingProblem` with its resource-free CPM dates."""
@@ -80,6 +100,12 @@ class Network:
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def bound_to_not_levelled(self, i: int) -> bool:
+        """Whether task ``i`` is do-not-level or one waits for it (its priority class, which
+        every task a do-not-level task waits for inherits): levelling cannot move it out of an
+        over-allocation without moving that task."""
+        return self.rank[i][0] == NOT_LEVELLED_CLASS
 
 
 def _topological_order(n: int, succs: list[list[Edge]], ids: list[str]) -> list[int]:

@@ -17,7 +17,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from altitude.engine.leveling.model import Resource
-from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound, link_delta
+from altitude.engine.leveling.network import (
+    NO_DEADLINE,
+    Network,
+    link_bound,
+    link_delta,
+    links_floor,
+)
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
 from altitude.engine.leveling.sgs import Schedule
 
@@ -35,7 +41,7 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     A task that holds a do-not-level task where it is (:func:`held_successors`) does not start
     earlier, unless ``drag``: the caller then moves that task with it (:func:`dragged`)."""
     d = net.duration[j]
-    lo = max([net.release[j], *(link_bound(code, lag, start[i], finish[i], d) for i, code, lag in net.preds[j])])
+    lo = links_floor(net, j, start, finish)
     if not drag and held_successors(net, j, start, finish):
         lo = max(lo, start[j])
     hi = min([net.deadline[j], latest,
@@ -69,9 +75,8 @@ def held_successors(net: Network, j: int, start: Sequence[int], finish: Sequence
     for s, code, lag in net.succs[j]:
         if not net.not_levelled[s]:
             continue
-        d = net.duration[s]
-        others = max([net.release[s], *(link_bound(c, g, start[i], finish[i], d) for i, c, g in net.preds[s] if i != j)])
-        if others < start[s] and link_bound(code, lag, start[j], finish[j], d) >= start[s]:
+        others = links_floor(net, s, start, finish, without=j)
+        if others < start[s] and link_bound(code, lag, start[j], finish[j], net.duration[s]) >= start[s]:
             held.append((s, others))
     return held
 

@@ -287,6 +287,15 @@ def overload_rank(net: Network, resources: Sequence[Resource], schedule: Schedul
     return avoidable, excess, schedule.makespan, sum(schedule.start)
 
 
+def ranks_before(net: Network, resources: Sequence[Resource], candidate: Schedule, than: Schedule) -> bool:
+    """``candidate`` ranks before ``than``: by :attr:`Schedule.score`, or by
+    :func:`overload_rank` when either over-allocates (a do-not-level task's forced placement
+    says nothing of the free tasks it lands on)."""
+    if not candidate.forced and not than.forced:
+        return candidate.score < than.score
+    return overload_rank(net, resources, candidate) < overload_rank(net, resources, than)
+
+
 class Generator:
     """Runs SGS passes on one compiled network (forward, backward, justified)."""
 
@@ -319,14 +328,6 @@ class Generator:
     def forward(self, keys: Sequence[Key]) -> Schedule:
         pool = ResourcePool.forward(self.resources, self.horizon_hint)
         return _pass(self.forward_direction, pool, self.limits, keys, self.search_cap)
-
-    def better(self, candidate: Schedule, than: Schedule) -> bool:
-        """``candidate`` ranks before ``than``: by :attr:`Schedule.score`, or by
-        :func:`overload_rank` when either over-allocates (a do-not-level task's forced placement
-        says nothing of the free tasks it lands on)."""
-        if not candidate.forced and not than.forced:
-            return candidate.score < than.score
-        return overload_rank(self.net, self.resources, candidate) < overload_rank(self.net, self.resources, than)
 
     def justify(self, schedule: Schedule) -> Schedule:
         """One backward then one forward justification; returns the input if no better."""
@@ -361,7 +362,7 @@ class Generator:
         if min(right_starts, default=0) < 0:
             return schedule
         result = self.forward([(s, i) for i, s in enumerate(right_starts)])
-        return result if self.better(result, schedule) else schedule
+        return result if ranks_before(net, self.resources, result, schedule) else schedule
 
 
 def unsplit(net: Network, start: tuple[int, ...]) -> Schedule:

@@ -22,7 +22,7 @@ from altitude.engine.leveling.network import Network, compile_problem
 from altitude.engine.leveling.profiles import energy_bound, load_arrays, load_profiles
 from altitude.engine.leveling.repair import left_shifted, repaired
 from altitude.engine.leveling.result import LevelingResult, LevelingStatus, TaskDates
-from altitude.engine.leveling.sgs import Generator, Schedule, unsplit
+from altitude.engine.leveling.sgs import Generator, Schedule, ranks_before, unsplit
 
 HEURISTIC_SHARE = 0.03
 """Share of the exact mode's budget given to the heuristic warm start (its first pass always
@@ -126,9 +126,8 @@ def _left_justified(net: Network, resources: Sequence[Resource], schedule: Sched
     """
     if any(not net.not_levelled[j] for j in schedule.forced):
         return schedule  # (a do-not-level task's over-allocation does not depend on the order)
-    generator = Generator(net, resources)
-    shifted = generator.forward([(s, i) for i, s in enumerate(schedule.start)])
-    return left_shifted(net, resources, shifted if generator.better(shifted, schedule) else schedule)
+    shifted = Generator(net, resources).forward([(s, i) for i, s in enumerate(schedule.start)])
+    return left_shifted(net, resources, shifted if ranks_before(net, resources, shifted, schedule) else schedule)
 
 
 def _result(
