@@ -143,6 +143,30 @@ def test_a_free_task_is_not_left_where_a_task_not_levelled_lands(mode: Mode) -> 
         ("crane", 0, 1, {"F1", "G"}, {"F1", "G"}), ("crew", 0, 1, {"F1", "F2"}, {"F1", "F2"})]
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_free_task_does_not_take_the_place_of_one_a_task_not_levelled_waits_for(mode: Mode) -> None:
+    """Found by the property test. F (1000, crew, 2 periods) starts with T (500, crew, 2
+    periods; start-to-start -1 from T), so T and F overlap wherever T goes. N (crew, 1 period)
+    is followed one period later by a milestone M. The exact mode once kept a shorter
+    schedule (N at 0 on F, T at 1): as many over-allocated periods, but N could have waited
+    and T could not; an over-allocation counted as avoidable any task not do-not-level, even
+    one a do-not-level task waits for."""
+    problem = LevelingProblem(
+        (
+            Activity("T", 2, {"crew": 1}),
+            Activity("F", 2, {"crew": 1}, priority=DO_NOT_LEVEL),
+            Activity("N", 1, {"crew": 1}),
+            Activity("M", 0),
+        ),
+        (CREW,),
+        (Link("T", "F", LinkType.START_TO_START, -1), Link("N", "M", lag=1)),
+    )
+    result = level(problem, options(mode, 0.1))
+    assert dates(result) == {"T": (0, 2), "F": (0, 2), "N": (2, 3), "M": (4, 4)}
+    [over] = result.overallocations
+    assert (over.start, over.end, set(over.tasks), set(over.held)) == (0, 2, {"T", "F"}, {"T", "F"})
+
+
 def test_a_wait_for_a_task_not_levelled_names_what_its_move_would_overload() -> None:
     """Found by the property test: T (500) leads F (1000) by one period (finish-to-start -1, so
     F starts with T), and G (1000) holds one of the crew's 2 at 0. Started at 0, T would take

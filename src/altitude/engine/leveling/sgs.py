@@ -267,7 +267,8 @@ def overload_rank(net: Network, resources: Sequence[Resource], schedule: Schedul
     over-allocate less), then the shortest, then the earliest.
 
     Avoidable: the part of a period's excess that tasks free to move carry (no latest start,
-    not do-not-level, and within the capacity alone): such a task could always wait. Ranked
+    neither do-not-level nor waited for by one, and within the capacity alone): such a task
+    could always wait. Ranked
     by excess alone, a schedule where a squeezed task overlaps a free one tied with one where
     two dated tasks overlap (3 unit-periods each) and won by being shorter, and the free task
     stayed over-allocated. Ranked by ``score``, a justification that placed a free task where
@@ -277,7 +278,7 @@ def overload_rank(net: Network, resources: Sequence[Resource], schedule: Schedul
         loads, horizon = load_arrays(resources, net.demands, schedule.pieces)
         free_demands = [
             tuple((k, q) for k, q in demand if q <= resources[k].max_capacity)
-            if net.deadline[i] >= NO_DEADLINE and not net.not_levelled[i] else ()
+            if net.deadline[i] >= NO_DEADLINE and not net.bound_to_not_levelled(i) else ()
             for i, demand in enumerate(net.demands)]
         free_loads, _ = load_arrays(resources, free_demands, schedule.pieces)
         for r, load, free in zip(resources, loads, free_loads, strict=True):
