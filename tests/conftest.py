@@ -20,24 +20,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """Readers of the SQLite test database never fail on another connection's open write.
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The SQLite test database is a file in WAL mode, as the one ``altitude serve`` uses.
 
-    Django tests SQLite on a shared-cache in-memory database, where a table being written in
-    one connection's transaction is locked for every other: a read of it fails at once
-    ("database table is locked"; the busy timeout does not apply to shared-cache locks). The
-    browser tests run the live server's request threads and the background worker's thread
-    side by side, so a page now and then failed reading its session while another request
-    saved one. ``read_uncommitted`` lets shared-cache readers go on (the file database of
-    ``altitude serve`` is not shared-cache: WAL already lets its readers go on, and the pragma
-    does nothing there)."""
+    Django would test SQLite on a shared-cache in-memory database, where locks behave unlike
+    the product's: a read of a table another connection is writing fails at once ("database
+    table is locked"; the busy timeout does not apply to shared-cache locks), and the
+    background worker's exclusive poll each second locks every reader out. The browser tests
+    run the live server's request threads beside the worker's thread, so a page now and then
+    failed to load. On a file in WAL mode, readers go on while a writer writes, and a second
+    writer waits up to the busy timeout, as in production."""
     from django.db import connections
 
     for alias in connections:
         settings_dict = connections[alias].settings_dict
         if settings_dict["ENGINE"].endswith("sqlite3"):
-            options = settings_dict.setdefault("OPTIONS", {})
-            options["init_command"] = f"{options.get('init_command', '')} PRAGMA read_uncommitted=1;".strip()
+            test = settings_dict.setdefault("TEST", {})
+            test["NAME"] = str(tmp_path_factory.mktemp("sqlite") / f"test_{alias}.sqlite3")
 
 
 def _database_line() -> str:

@@ -94,12 +94,6 @@ def test_optimise_in_the_background_then_apply(browser: Any, live_server: Any, d
         expect(page.locator("#leveling-run")).to_contain_text("Optimisation done", timeout=60_000)
         expect(page.locator("#leveling-result")).to_contain_text("Optimised (genetic algorithm beside CP-SAT)")
         expect(page.locator("#leveling-delays")).to_contain_text("App developers is busy with")
-        # The run is done: stop the worker before applying. Its thread has its own connection
-        # to the tests' shared-cache in-memory SQLite database, where a table another
-        # connection is writing fails at once ("database table is locked") instead of waiting
-        # as on the file database `altitude serve` uses; the worker finishing its bookkeeping
-        # while the apply request ran failed one run in three.
-        worker.stop()
         page.get_by_role("button", name="Apply: start no earlier than on").click()
         expect(page.locator(".messages")).to_contain_text("Levelling applied: start no earlier than on")
         application = LevelingApplication.objects.get(project=project)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager as ContextManager
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from altitude.core.errors import Conflict, InvalidInput, NotFound
 from altitude.delivery import services as delivery
@@ -27,7 +29,7 @@ from altitude.delivery.models import Task
 from altitude.resources import leveling, leveling_runs
 from altitude.resources import services as pool
 from altitude.resources.models import Assignment, LevelingApplication, LevelingRun, LevelingRunState
-from tests.personas import Demo, build_demo
+from tests.personas import PASSWORD, Demo, build_demo
 from tests.web.planning import Plan, call, link, task
 
 Clients = Callable[[str], Client]
@@ -296,26 +298,55 @@ def test_the_servers_worker_thread_runs_what_is_queued(transactional_db: None) -
     from altitude.commands.web import start_worker
 
     demo = build_demo()
-    # Queued before the thread starts: the test database is a shared-cache in-memory SQLite,
-    # where a write meeting the thread's read lock fails at once instead of waiting (the file
-    # database of ``altitude serve`` waits), so queuing beside the polling thread was flaky.
-    run = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=1)
     worker = start_worker()
     try:
+        run = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=1)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not run.finished:
             time.sleep(0.5)
-            try:
-                run.refresh_from_db()
-            except OperationalError:  # the test database (shared-cache SQLite) locks whole tables
-                continue
-            if run.finished:
-                break
+            run.refresh_from_db()
         assert run.state == LevelingRunState.DONE, (run.state, run.error)
     finally:
         worker.stop()
         connection.close()
     assert not worker.thread.is_alive(), "stop() waits for the thread, which closes its connection"
+
+
+def test_requests_go_on_while_the_worker_claims_a_task(transactional_db: None) -> None:
+    """The worker takes a task in an exclusive transaction and writes its claim in it. Requests
+    served meanwhile (a sign-in, a page, queuing another run) read at once, and their writes
+    wait for the claim to commit (SQLite's busy timeout, PostgreSQL's row locks) instead of
+    failing with "database is locked"."""
+    demo = build_demo()
+    first = leveling_runs.start(demo.user("project"), [demo.dcx01], project=demo.dcx01, seconds=1)
+    claiming = threading.Event()
+
+    def claim_for_half_a_second() -> None:
+        try:
+            with exclusive_transaction():
+                task = DBTaskResult.objects.ready().get_locked()
+                assert task is not None
+                task.claim("test-worker")
+                claiming.set()
+                time.sleep(0.5)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=claim_for_half_a_second)
+    worker.start()
+    try:
+        assert claiming.wait(30)
+        client = Client()
+        signed_in = client.post("/accounts/login/", {"username": "program", "password": PASSWORD})
+        assert signed_in.status_code == 302, signed_in.content.decode()[:300]
+        assert client.get(f"/projects/{demo.dcx02.pk}/resources/").status_code == 200
+        queued = client.post("/leveling/optimise/", {"scope": "project", "scope_id": demo.dcx02.pk, "seconds": "1"})
+        assert queued.status_code == 302
+    finally:
+        worker.join()
+    second = LevelingRun.objects.exclude(pk=first.pk).get()
+    assert second.project_ids == [demo.dcx02.pk] and second.state == LevelingRunState.QUEUED
+    assert sorted(r.worker_ids for r in DBTaskResult.objects.all()) == [[], ["test-worker"]]
 
 
 def test_an_optimisation_may_delay_what_a_task_not_levelled_follows_and_apply_writes_it(
