@@ -26,12 +26,12 @@ def django_db_modify_db_settings(
     """The SQLite test database is a file in WAL mode, as the one ``altitude serve`` uses.
 
     Django would test SQLite on a shared-cache in-memory database, where locks behave unlike
-    the product's: a read of a table another connection is writing fails at once ("database
-    table is locked"; the busy timeout does not apply to shared-cache locks), and the
-    background worker's exclusive poll each second locks every reader out. The browser tests
-    run the live server's request threads beside the worker's thread, so a page now and then
-    failed to load. On a file in WAL mode, readers go on while a writer writes, and a second
-    writer waits up to the busy timeout, as in production."""
+    the product's: a connection meeting another's table lock can fail at once ("database
+    table is locked"; the busy timeout does not apply to shared-cache locks). The browser
+    tests run the live server's request threads beside the background worker's thread, which
+    polls its queue in an exclusive transaction every second, so a page now and then failed
+    to load (CI of 45efde9). On a file in WAL mode, readers go on while a writer writes, and
+    a second writer waits up to the busy timeout, as in production."""
     from django.db import connections
 
     for alias in connections:
