@@ -1,10 +1,10 @@
 """``altitude level INPUT [--time-limit S] [--mode heuristic|exact] [-o RESULT.json]``.
 
-INPUT is a PSPLIB ``.sm`` instance (times in its periods) or the scheduling engine's JSON
-network extended with ``"resources": [{"id", "capacity", "changes": [{"start",
-"capacity"}]}]``, per-task ``"demands": {"R1": 2}``, ``"priority"``, ``"splittable"``, and
-top-level ``"project_priorities"`` and ``"within_float"`` (times in working minutes, dates
-as ISO local date-times).
+INPUT is a PSPLIB ``.sm`` or Patterson ``.rcp`` instance (times in its periods) or the
+scheduling engine's JSON network extended with ``"resources": [{"id", "capacity",
+"changes": [{"start", "capacity"}]}]``, per-task ``"demands": {"R1": 2}``, ``"priority"``,
+``"splittable"``, and top-level ``"project_priorities"`` and ``"within_float"`` (times in
+working minutes, dates as ISO local date-times).
 """
 
 from __future__ import annotations
@@ -187,14 +187,15 @@ def _is_json(path: Path, text: str) -> bool:
     """By suffix, else by content: a network saved as ``.txt`` is still JSON."""
     if path.suffix.lower() == ".json":
         return True
-    return path.suffix.lower() != ".sm" and text.lstrip().startswith("{")
+    return path.suffix.lower() not in (".sm", ".rcp") and text.lstrip().startswith("{")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("level")
     def level_command(
         input_path: Annotated[
-            Path, typer.Argument(metavar="INPUT", help="PSPLIB .sm or JSON network.")
+            Path,
+            typer.Argument(metavar="INPUT", help="PSPLIB .sm, Patterson .rcp or JSON network."),
         ],
         time_limit: Annotated[
             float | None,
@@ -213,7 +214,7 @@ def register(app: typer.Typer) -> None:
         check_writable(output)
         from altitude.engine.errors import CyclicDependency, SchedulingError
         from altitude.engine.leveling import LevelingInputError, LevelingOptions, Mode, level
-        from altitude.interop.psplib import PsplibFormatError, parse_sm
+        from altitude.interop.psplib import PsplibFormatError, parse_rcp, parse_sm
 
         if mode not in ("heuristic", "exact"):
             typer.echo(f"error: --mode is heuristic or exact, got {mode!r}", err=True)
@@ -237,7 +238,8 @@ def register(app: typer.Typer) -> None:
             if _is_json(input_path, text):
                 problem, scheduled = _json_problem(text)
             else:
-                problem = parse_sm(text, input_path.stem).to_problem()
+                parse = parse_rcp if input_path.suffix.lower() == ".rcp" else parse_sm
+                problem = parse(text, input_path.stem).to_problem()
             result = level(problem, options)
         except CyclicDependency as exc:
             typer.echo(f"error: {exc}", err=True)

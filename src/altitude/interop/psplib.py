@@ -2,6 +2,9 @@
 
 - :func:`parse_sm` / :func:`read_sm`: an instance (jobs, durations, successors, renewable
   demands and capacities), convertible to a levelling problem with :meth:`PsplibInstance.to_problem`.
+- :func:`parse_rcp` / :func:`read_rcp`: the same from Patterson's ``.rcp`` format, in which
+  the other classical sets are published (Patterson's 110, RG30, RG300, and PSPLIB's own
+  instances converted by other tools).
 - :func:`parse_makespans`: ``j30opt.sm`` (optimal makespans) and ``j60hrs.sm``/``j120hrs.sm``
   (best-known makespans): ``{(parameter, instance): makespan}``.
 - :func:`parse_bounds`: ``j60lb.sm``/``j120lb.sm``: ``{(parameter, instance): Bounds}``.
@@ -191,6 +194,68 @@ def read_sm(path: Path | str) -> PsplibInstance:
     """Read a ``.sm`` instance file; its name is the file stem (``j301_1``)."""
     path = Path(path)
     return parse_sm(path.read_text(encoding="latin-1"), path.stem)
+
+
+def parse_rcp(text: str, name: str = "instance") -> PsplibInstance:
+    """Parse Patterson's ``.rcp`` format: the number of activities (dummies included) and of
+    renewable resources, the capacities, then per activity its duration, its demands, the
+    number of its successors and their numbers (activities are numbered 1.. in file order).
+
+    Read as one stream of integers, not by line: RG300 and converted files wrap long
+    successor lists onto the next line. Each error names the activity and what was expected.
+    """
+    tokens = text.split()
+    position = 0
+
+    def take(what: str) -> int:
+        nonlocal position
+        if position >= len(tokens):
+            raise PsplibFormatError(f"{what}: the file ends early (after {len(tokens)} numbers)")
+        token = tokens[position]
+        if not token.lstrip("-").isdigit():
+            raise PsplibFormatError(
+                f"{what}: expected an integer, got {token!r} (number {position + 1} of the file)"
+            )
+        position += 1
+        return int(token)
+
+    count = take("number of activities")
+    resources = take("number of resources")
+    if count < 1 or resources < 0:
+        raise PsplibFormatError(
+            f"header: expected at least 1 activity and 0 or more resources, got {count} and {resources}"
+        )
+    capacities = tuple(take(f"capacity of resource {k + 1}") for k in range(resources))
+    if any(c < 0 for c in capacities):
+        raise PsplibFormatError(f"capacities must be >= 0, got {list(capacities)}")
+    jobs = []
+    for number in range(1, count + 1):
+        where = f"activity {number}"
+        duration = take(f"{where} duration")
+        demands = tuple(take(f"{where} demand of resource {k + 1}") for k in range(resources))
+        if duration < 0 or any(q < 0 for q in demands):
+            raise PsplibFormatError(f"{where}: durations and demands must be >= 0")
+        successors = tuple(
+            take(f"{where} successor") for _ in range(take(f"{where} successor count"))
+        )
+        outside = [s for s in successors if not 1 <= s <= count]
+        if outside:
+            raise PsplibFormatError(
+                f"{where}: successor {outside[0]} is not an activity (1 to {count})"
+            )
+        jobs.append(PsplibJob(number, duration, demands, successors))
+    if position < len(tokens):
+        raise PsplibFormatError(
+            f"{len(tokens) - position} numbers after the last of {count} activities "
+            f"(from number {position + 1} of the file): is the activity count right?"
+        )
+    return PsplibInstance(name, sum(j.duration for j in jobs), capacities, tuple(jobs))
+
+
+def read_rcp(path: Path | str) -> PsplibInstance:
+    """Read a ``.rcp`` instance file; its name is the file stem."""
+    path = Path(path)
+    return parse_rcp(path.read_text(encoding="latin-1"), path.stem)
 
 
 _KEY = re.compile(r"^j(30|60|90|120)(\d+)_(\d+)$")
