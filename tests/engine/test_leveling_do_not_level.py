@@ -212,6 +212,24 @@ def test_a_task_not_levelled_is_not_split() -> None:
     assert result.task("S").pieces == ((1, 4),)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_splittable_task_makes_room_in_pieces_for_a_task_not_levelled(mode: Mode) -> None:
+    """Found by stressing the rule with splittable tasks. T (splittable, 2 periods) and N (not
+    levelled, 1 period, started one period after T) share a crew of 1. T works at 0, steps
+    aside for N at 1 and finishes at 3: nothing over-allocated. Unsplit, no schedule avoids
+    the overlap, and the exact mode used to report the plan infeasible on CP-SAT's proof of
+    that, over the split schedule it returned."""
+    problem = LevelingProblem(
+        (Activity("T", 2, {"crew": 1}, splittable=True), Activity("N", 1, {"crew": 1}, priority=DO_NOT_LEVEL)),
+        (CREW,),
+        (Link("T", "N", LinkType.START_TO_START, 1),),
+    )
+    result = level(problem, options(mode, 0.05))
+    check(problem, result)
+    assert (result.task("T").pieces, result.task("N").pieces) == (((0, 1), (2, 3)), ((1, 2),))
+    assert result.status is not LevelingStatus.INFEASIBLE and result.overallocations == ()
+
+
 @pytest.mark.parametrize("priority", [-1, 1001])
 def test_a_priority_outside_ms_projects_scale_is_refused(priority: int) -> None:
     with pytest.raises(LevelingInputError, match="priority must be 0 to 1000") as error:

@@ -86,15 +86,16 @@ def cp_sat_after_heuristic(
     best: Schedule,
     bound: int,
     deadline: float,
-) -> tuple[Schedule, int, bool, bool]:
+) -> tuple[Schedule, int, bool]:
     """CP-SAT from the heuristic's schedule, outside the classical case.
 
     When the heuristic had to over-allocate, CP-SAT first looks for a schedule that does not
     (:data:`RESOLVE_SHARE` of the time); if there is none (often proven at once: two started
     tasks of one person overlap), the rest of the time shortens the plan around the
     over-allocation on :func:`relaxed_to` capacities, never over-allocating more than the
-    heuristic did. Returns the best schedule, the bound and whether it is proven optimal and
-    proven infeasible.
+    heuristic did. Returns the best schedule, the bound and whether it is proven optimal.
+    (CP-SAT's proof that no schedule avoids over-allocating holds for unsplit tasks only; the
+    result's status comes from the over-allocations of the schedule returned.)
     """
 
     def run(searched: Sequence[Resource], hint: Schedule, time_limit: float) -> ExactResult:
@@ -117,7 +118,6 @@ def cp_sat_after_heuristic(
         candidate = unsplit(net, exact.start)
         if candidate.score < best.score:
             best = candidate
-    proven_infeasible = exact.outcome is ExactOutcome.INFEASIBLE and bool(best.forced)
     left = deadline - time.perf_counter()
     if best.forced and left > 0.005:
         relaxed = run(
@@ -130,7 +130,7 @@ def cp_sat_after_heuristic(
             if ranks_before(net, resources, candidate, best):
                 best = candidate
     proven_optimal = exact.outcome is ExactOutcome.OPTIMAL and not best.forced
-    return best, bound, proven_optimal, proven_infeasible
+    return best, bound, proven_optimal
 
 
 def ga_beside_cp_sat(

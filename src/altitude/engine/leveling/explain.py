@@ -15,7 +15,7 @@ import numpy.typing as npt
 from altitude.engine.leveling.model import Resource
 from altitude.engine.leveling.network import NO_DEADLINE, Network, link_bound
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
-from altitude.engine.leveling.repair import book_move, dragged, free_start
+from altitude.engine.leveling.repair import book_move, dragged, free_pieces
 from altitude.engine.leveling.result import OverAllocation, TaskDelay
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
@@ -209,7 +209,8 @@ def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[
            pieces: Pieces, loads: Sequence[IntArray]) -> bool:
     """Whether task ``j`` has a latest start (or a do-not-level task waits for it:
     :meth:`.Network.bound_to_not_levelled`) and no start in its window lets it run without
-    over-allocating, every other task staying where it is (:func:`.repair.free_start`).
+    over-allocating, every other task staying where it is (:func:`.repair.free_pieces`: in
+    one piece, or in pieces for a splittable task).
 
     Such a task cannot leave an over-allocation by moving; a task without a latest start
     always could (later), unless it needs more than the capacity. A do-not-level task never
@@ -218,9 +219,9 @@ def _stuck(net: Network, resources: Sequence[Resource], j: int, start: Sequence[
         return False
     if net.not_levelled[j]:
         return True
-    if (net.deadline[j] >= NO_DEADLINE and not net.bound_to_not_levelled(j)) or net.splittable[j]:
+    if net.deadline[j] >= NO_DEADLINE and not net.bound_to_not_levelled(j):
         return False
-    return free_start(net, resources, j, start, finish, pieces, loads) is None
+    return free_pieces(net, resources, j, start, finish, pieces, loads) is None
 
 
 def overallocations(

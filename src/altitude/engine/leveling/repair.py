@@ -25,7 +25,7 @@ from altitude.engine.leveling.network import (
     links_floor,
 )
 from altitude.engine.leveling.profiles import IntArray, capacity_array, load_arrays
-from altitude.engine.leveling.sgs import Schedule
+from altitude.engine.leveling.sgs import Schedule, runs_of
 
 Pieces = Sequence[Sequence[tuple[int, int]]]
 
@@ -50,7 +50,16 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
         return None
     if d == 0 or not net.demands[j] or net.not_levelled[j]:
         return lo  # a do-not-level task goes where its links put it, whatever the load
-    end = hi + d
+    short = _short(net, resources, j, lo, hi + d, pieces, loads)
+    count = np.concatenate(([0], np.cumsum(short)))
+    free = np.flatnonzero(count[d:] == count[:-d])
+    return lo + int(free[0]) if len(free) else None
+
+
+def _short(net: Network, resources: Sequence[Resource], j: int, lo: int, end: int, pieces: Pieces,
+           loads: Sequence[IntArray]) -> np.ndarray:
+    """Per period of ``[lo, end)``: whether task ``j`` working there would over-allocate one
+    of its resources, with every other task where it is (its own load left out)."""
     short = np.zeros(end - lo, dtype=bool)
     for k, units in net.demands[j]:
         others = np.zeros(end - lo, dtype=np.int64)
@@ -61,9 +70,44 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
             if a < b:
                 others[a - lo : b - lo] -= units
         short |= others + units > capacity_array(resources[k], lo, end)
-    count = np.concatenate(([0], np.cumsum(short)))
-    free = np.flatnonzero(count[d:] == count[:-d])
-    return lo + int(free[0]) if len(free) else None
+    return short
+
+
+def free_pieces(net: Network, resources: Sequence[Resource], j: int, start: Sequence[int], finish: Sequence[int],
+                pieces: Pieces, loads: Sequence[IntArray], latest: int = NO_DEADLINE) -> list[tuple[int, int]] | None:
+    """Where task ``j`` can run without over-allocating, every other task where it is: in one
+    piece at its first free start (:func:`free_start`); else, for a splittable task, in the
+    first free periods from the earliest start that lets it finish in time for its
+    successors and by its latest start (and ``latest``) plus its duration, as the serial pass
+    places a splittable task. None when there is no such place; a zero-duration task has no
+    pieces (``[]``)."""
+    d = net.duration[j]
+    at = free_start(net, resources, j, start, finish, pieces, loads, latest)
+    if at is not None or not net.splittable[j] or d == 0 or not net.demands[j] or net.not_levelled[j]:
+        return None if at is None else [(at, at + d)] if d else []
+    lo = links_floor(net, j, start, finish)
+    if held_successors(net, j, start, finish):
+        lo = max(lo, start[j])
+    latest_finish = min(net.deadline[j], latest) + d  # as the serial pass places it
+    # beyond every booked load and capacity change the periods are alike: a start after the
+    # first of them is no better than that one, and d periods more are enough to finish
+    alike = max([lo, *(len(load) for load in loads), *(c.start for r in resources for c in r.changes)])
+    hi = min([latest_finish - d, alike,
+              *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    if hi < lo:
+        return None
+    periods = np.flatnonzero(~_short(net, resources, j, lo, alike + d + 1, pieces, loads)) + lo
+    for n in range(len(periods) - d + 1):
+        first = int(periods[n])
+        if first > hi:
+            break
+        work = periods[n : n + d]
+        last = int(work[-1]) + 1
+        if last > latest_finish:
+            break  # later starts finish later still
+        if all(link_bound(code, lag, first, last, net.duration[t]) <= start[t] for t, code, lag in net.succs[j]):
+            return list(runs_of(work))
+    return None
 
 
 def held_successors(net: Network, j: int, start: Sequence[int], finish: Sequence[int]) -> list[tuple[int, int]]:
@@ -81,13 +125,14 @@ def held_successors(net: Network, j: int, start: Sequence[int], finish: Sequence
     return held
 
 
-def _over_allocated(net: Network, resources: Sequence[Resource], start: Sequence[int], finish: Sequence[int],
+def _over_allocated(net: Network, resources: Sequence[Resource], pieces: Pieces,
                     loads: Sequence[IntArray]) -> list[int]:
-    """Tasks working in a period where one of their resources carries more than its capacity."""
+    """Tasks working in a period where one of their resources carries more than its capacity
+    (a split task only in its pieces, not in the gaps between them)."""
     over = [load > capacity_array(r, 0, len(load)) for r, load in zip(resources, loads, strict=True)]
     busy = [bool(o.any()) for o in over]
     return [j for j, demand in enumerate(net.demands)
-            if finish[j] > start[j] and any(busy[k] and bool(over[k][start[j] : finish[j]].any()) for k, _ in demand)]
+            if any(busy[k] and bool(over[k][a:b].any()) for k, _ in demand for a, b in pieces[j])]
 
 
 def dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, int]:
@@ -120,6 +165,19 @@ def book_move(net: Network, loads: list[IntArray], j: int, to: int, start: Seque
         loads[k][to : to + d] += units
 
 
+def _book_pieces(net: Network, loads: list[IntArray], j: int, old: Sequence[tuple[int, int]],
+                 new: Sequence[tuple[int, int]]) -> None:
+    """Book task ``j``'s load in the pieces ``new`` instead of ``old``."""
+    top = max((b for _, b in new), default=0)
+    for k, units in net.demands[j]:
+        if top > len(loads[k]):
+            loads[k] = np.concatenate([loads[k], np.zeros(top - len(loads[k]), dtype=np.int64)])
+        for a, b in old:
+            loads[k][a:b] -= units
+        for a, b in new:
+            loads[k][a:b] += units
+
+
 def _fits(net: Network, resources: Sequence[Resource], loads: Sequence[IntArray], tasks: dict[int, int]) -> bool:
     """Whether every one of ``tasks`` (at its start there, loads already booked) runs within capacity."""
     for j, at in tasks.items():
@@ -143,10 +201,18 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
     for _ in range(ROUNDS):
         moved = False
         for j in candidates(loads):
+            if not drag:
+                new = free_pieces(net, resources, j, start, finish, pieces, loads, latest(j))
+                if new is None or not new or new == pieces[j]:
+                    continue
+                _book_pieces(net, loads, j, pieces[j], new)
+                start[j], finish[j], pieces[j] = new[0][0], new[-1][1], new
+                moved = changed = True
+                continue
             to = free_start(net, resources, j, start, finish, pieces, loads, latest(j), drag)
             if to is None or to == start[j]:
                 continue
-            moves = dragged(net, j, to, start) if drag else {j: to}
+            moves = dragged(net, j, to, start)
             if len(moves) > 1:
                 trial = [load.copy() for load in loads]
                 for i, at in moves.items():
@@ -166,21 +232,25 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
 
 
 def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
-    """``schedule`` with each over-allocated task that has a free start moved to the first one
-    (latest-starting first: the later task is the one a serial pass squeezed in). Unsplit
-    schedules only (a split task's pieces are not a start); no task starts after the makespan,
-    and ``forced`` keeps the squeezed tasks still over-allocated."""
-    if not schedule.forced or any(net.splittable):
+    """``schedule`` with each over-allocated task that has a free place moved to the first one
+    (latest-starting first: the later task is the one a serial pass squeezed in): in one
+    piece, else, for a splittable task, in pieces (:func:`free_pieces`). No task starts after
+    the makespan, and ``forced`` keeps the squeezed tasks still over-allocated. Until
+    2026-12-07 a problem with any splittable task skipped this, and such a plan kept an
+    over-allocation it could lose."""
+    if not schedule.forced:
         return schedule
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
     makespan = schedule.makespan
-    if not _sweeps(net, resources, start, finish, pieces,
-                   lambda loads: sorted(_over_allocated(net, resources, start, finish, loads), key=lambda t: -start[t]),
-                   lambda _: makespan):
+
+    def candidates(loads: list[IntArray]) -> list[int]:
+        return sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t])
+
+    if not _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan):
         return schedule
     loads, _ = load_arrays(resources, net.demands, pieces)
-    still = set(_over_allocated(net, resources, start, finish, loads))
+    still = set(_over_allocated(net, resources, pieces, loads))
     return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces),
                     tuple(j for j in schedule.forced if j in still) or tuple(sorted(still)))
 

@@ -143,7 +143,7 @@ def _least_overload(
     return lo + int(np.argmin(totals[: hi - lo + 1]))
 
 
-def _runs(periods: IntArray) -> tuple[tuple[int, int], ...]:
+def runs_of(periods: IntArray) -> tuple[tuple[int, int], ...]:
     """Maximal runs of consecutive periods as (start, end) pairs."""
     first, last = int(periods[0]), int(periods[-1])
     if last - first == len(periods) - 1:
@@ -234,7 +234,7 @@ def _pass(
         elif direction.splittable[j]:
             periods = _split_fit(pool, demand, es, d, min(limit + d, search_cap))
             if periods is not None and periods[0] <= deadline and periods[-1] < deadline + d:
-                runs = _runs(periods)
+                runs = runs_of(periods)
                 for k, units in demand:
                     free = pool.ensure(k, int(periods[-1]) + 1)
                     if len(runs) == 1:

@@ -87,7 +87,6 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
         seed=options.seed,
         lower_bound=bound,
     )
-    proven_infeasible = False
     proven_optimal = not best.forced and best.makespan <= bound
     deadline = started + options.budget_seconds
     if use_ga and not proven_optimal:
@@ -98,14 +97,14 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
     elif (
         exact_mode and not proven_optimal and deadline - time.perf_counter() > 0.005
     ):
-        best, bound, proven_optimal, proven_infeasible = exact_search.cp_sat_after_heuristic(
+        best, bound, proven_optimal = exact_search.cp_sat_after_heuristic(
             net, resources, options, best, bound, deadline
         )
     best = repaired(net, resources, best)
     if exact_mode:
         best = _left_justified(net, resources, best)
     return _result(
-        problem, net, best, bound, options.mode, passes, proven_optimal, proven_infeasible
+        problem, net, best, bound, options.mode, passes, proven_optimal
     )
 
 
@@ -138,12 +137,11 @@ def _result(
     mode: Mode,
     passes: int,
     proven_optimal: bool,
-    proven_infeasible: bool,
 ) -> LevelingResult:
     resources = problem.resources
     loads = load_arrays(resources, net.demands, best.pieces)
     over = overallocations(net, resources, best.pieces, loads, (best.start, best.finish))
-    if over or proven_infeasible:
+    if over:  # the schedule returned decides, not a proof about unsplit schedules
         status = LevelingStatus.INFEASIBLE
     elif proven_optimal or best.makespan <= bound:
         status = LevelingStatus.OPTIMAL
