@@ -230,6 +230,34 @@ def test_a_splittable_task_makes_room_in_pieces_for_a_task_not_levelled(mode: Mo
     assert result.status is not LevelingStatus.INFEASIBLE and result.overallocations == ()
 
 
+def test_a_task_is_not_left_late_where_a_predecessor_of_a_task_not_levelled_moved_out() -> None:
+    """Found by the rule's property with another seed. D is not levelled; Q, before it (it
+    goes first, in D's class), is placed at 1 and overlaps D on R1, so Q moves out to 3 after
+    the search. F, placed last, had met Q on R0 and waited until 5 (R2 is P's, then T5's
+    from 2 to 5); once Q moved, F was still at 5 with no reason to give. Now the heuristic
+    justifies the plan after such a move, as the exact mode always does: F starts at 1."""
+    problem = LevelingProblem(
+        (
+            Activity("P", 2, {"R2": 1}, priority=DO_NOT_LEVEL, earliest_start=2),
+            Activity("F", 1, {"R0": 1, "R2": 1}, earliest_start=1),
+            Activity("Q", 2, {"R0": 1, "R1": 1}, earliest_start=1),
+            Activity("D", 1, {"R1": 1}, priority=DO_NOT_LEVEL),
+            Activity("T5", 1, {"R2": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (Resource("R0", 1), Resource("R1", 1), Resource("R2", 1)),
+        (
+            Link("P", "D", LinkType.START_TO_START),
+            Link("Q", "D", LinkType.START_TO_FINISH),
+            Link("P", "T5"),
+        ),
+    )
+    result = level(problem, options(Mode.HEURISTIC, 0.05))
+    check(problem, result)
+    assert dates(result) == {"P": (2, 4), "F": (1, 2), "Q": (3, 5), "D": (2, 3), "T5": (4, 5)}
+    assert result.overallocations == ()
+    assert all(d.predecessor or d.resource or d.successor for d in result.delays), result.delays
+
+
 @pytest.mark.parametrize("priority", [-1, 1001])
 def test_a_priority_outside_ms_projects_scale_is_refused(priority: int) -> None:
     with pytest.raises(LevelingInputError, match="priority must be 0 to 1000") as error:

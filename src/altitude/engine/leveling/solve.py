@@ -100,9 +100,13 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
         best, bound, proven_optimal = exact_search.cp_sat_after_heuristic(
             net, resources, options, best, bound, deadline
         )
-    best = repaired(net, resources, best)
-    if exact_mode:
-        best = _left_justified(net, resources, best)
+    moved = repaired(net, resources, best)
+    if exact_mode or moved is not best:
+        # a task moved out of an over-allocation may leave room a later task can take: in
+        # the heuristic too (a do-not-level task's predecessor moved after it left a free
+        # task four periods late, with no reason to give)
+        moved = _left_justified(net, resources, moved)
+    best = moved
     return _result(
         problem, net, best, bound, options.mode, passes, proven_optimal
     )
