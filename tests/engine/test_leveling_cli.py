@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from altitude.cli import app
 from tests.interop.test_psplib import SMALL
+from tests.interop.test_psplib_rcp import TINY_RCP
 
 WEEK = {
     day: [["08:00", "12:00"], ["13:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
@@ -35,9 +36,11 @@ def network(**extra: object) -> dict[str, object]:
     }
 
 
-def test_level_psplib_file(tmp_path: Path) -> None:
-    source = tmp_path / "tiny.sm"
-    source.write_text(SMALL, encoding="latin-1")
+@pytest.mark.parametrize(("name", "text"), [("tiny.sm", SMALL), ("tiny.rcp", TINY_RCP)])
+def test_level_psplib_file(tmp_path: Path, name: str, text: str) -> None:
+    """The same instance as PSPLIB ``.sm`` and as Patterson's ``.rcp`` (by suffix)."""
+    source = tmp_path / name
+    source.write_text(text, encoding="latin-1")
     out = tmp_path / "result.json"
     result = CliRunner().invoke(app, ["level", str(source), "--mode", "exact", "-o", str(out)])
     assert result.exit_code == 0, result.output

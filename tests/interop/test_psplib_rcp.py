@@ -1,4 +1,5 @@
-"""Patterson's ``.rcp`` format: the same instances as ``.sm``, written as one stream of numbers."""
+"""Patterson's ``.rcp`` format: the same instances as ``.sm``, written as one stream of numbers
+(levelled from the command line in ``tests/engine/test_leveling_cli.py``)."""
 
 from __future__ import annotations
 
@@ -88,15 +89,6 @@ def test_every_j30_instance_reads_the_same_from_rcp(tmp_path: Path) -> None:
             instance.capacities,
             instance.jobs,
         )
-
-
-def test_level_rcp_file(tmp_path: Path) -> None:
-    source = tmp_path / "tiny.rcp"
-    source.write_text(TINY_RCP, encoding="latin-1")
-    out = tmp_path / "result.json"
-    result = CliRunner().invoke(app, ["level", str(source), "--mode", "exact", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert '"makespan": 5' in out.read_text() and '"status": "optimal"' in out.read_text()
 
 
 @pytest.mark.parametrize(
