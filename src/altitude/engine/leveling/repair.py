@@ -41,11 +41,7 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     A task that holds a do-not-level task where it is (:func:`held_successors`) does not start
     earlier, unless ``drag``: the caller then moves that task with it (:func:`dragged`)."""
     d = net.duration[j]
-    lo = links_floor(net, j, start, finish)
-    if not drag and held_successors(net, j, start, finish):
-        lo = max(lo, start[j])
-    hi = min([net.deadline[j], latest,
-              *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    lo, hi = _start_window(net, j, start, finish, latest, drag)
     if hi < lo:
         return None
     if d == 0 or not net.demands[j] or net.not_levelled[j]:
@@ -54,6 +50,20 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
     count = np.concatenate(([0], np.cumsum(short)))
     free = np.flatnonzero(count[d:] == count[:-d])
     return lo + int(free[0]) if len(free) else None
+
+
+def _start_window(net: Network, j: int, start: Sequence[int], finish: Sequence[int], latest: int,
+                  drag: bool = False) -> tuple[int, int]:
+    """The starts of task ``j`` that its links (the other tasks where they are), its latest
+    start and ``latest`` allow: ``(lo, hi)``, empty when ``hi < lo``. The successors' bound
+    takes ``j`` in one piece: in pieces it finishes no sooner, so the bound still holds."""
+    lo = links_floor(net, j, start, finish)
+    if not drag and held_successors(net, j, start, finish):
+        lo = max(lo, start[j])
+    d = net.duration[j]
+    hi = min([net.deadline[j], latest,
+              *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    return lo, hi
 
 
 def _short(net: Network, resources: Sequence[Resource], j: int, lo: int, end: int, pieces: Pieces,
@@ -85,15 +95,12 @@ def free_pieces(net: Network, resources: Sequence[Resource], j: int, start: Sequ
     at = free_start(net, resources, j, start, finish, pieces, loads, latest)
     if at is not None or not net.splittable[j] or d == 0 or not net.demands[j] or net.not_levelled[j]:
         return None if at is None else [(at, at + d)] if d else []
-    lo = links_floor(net, j, start, finish)
-    if held_successors(net, j, start, finish):
-        lo = max(lo, start[j])
+    lo, hi = _start_window(net, j, start, finish, latest)
     latest_finish = min(net.deadline[j], latest) + d  # as the serial pass places it
     # beyond every booked load and capacity change the periods are alike: a start after the
     # first of them is no better than that one, and d periods more are enough to finish
     alike = max([lo, *(len(load) for load in loads), *(c.start for r in resources for c in r.changes)])
-    hi = min([latest_finish - d, alike,
-              *(start[s] - link_delta(code, lag, d, net.duration[s]) for s, code, lag in net.succs[j])])
+    hi = min(hi, alike)
     if hi < lo:
         return None
     periods = np.flatnonzero(~_short(net, resources, j, lo, alike + d + 1, pieces, loads)) + lo
@@ -158,11 +165,7 @@ def dragged(net: Network, j: int, to: int, start: Sequence[int]) -> dict[int, in
 def book_move(net: Network, loads: list[IntArray], j: int, to: int, start: Sequence[int]) -> None:
     """Book task ``j``'s load at ``to`` instead of ``start[j]`` (unsplit)."""
     d = net.duration[j]
-    for k, units in net.demands[j]:
-        if to + d > len(loads[k]):
-            loads[k] = np.concatenate([loads[k], np.zeros(to + d - len(loads[k]), dtype=np.int64)])
-        loads[k][start[j] : start[j] + d] -= units
-        loads[k][to : to + d] += units
+    _book_pieces(net, loads, j, [(start[j], start[j] + d)], [(to, to + d)])
 
 
 def _book_pieces(net: Network, loads: list[IntArray], j: int, old: Sequence[tuple[int, int]],
@@ -203,7 +206,7 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
         for j in candidates(loads):
             if not drag:
                 new = free_pieces(net, resources, j, start, finish, pieces, loads, latest(j))
-                if new is None or not new or new == pieces[j]:
+                if not new or new == pieces[j]:  # nowhere, or a milestone (no pieces)
                     continue
                 _book_pieces(net, loads, j, pieces[j], new)
                 start[j], finish[j], pieces[j] = new[0][0], new[-1][1], new

@@ -101,12 +101,10 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
             net, resources, options, best, bound, deadline
         )
     moved = repaired(net, resources, best)
-    if exact_mode or moved is not best:
-        # a task moved out of an over-allocation may leave room a later task can take: in
-        # the heuristic too (a do-not-level task's predecessor moved after it left a free
-        # task four periods late, with no reason to give)
-        moved = _left_justified(net, resources, moved)
-    best = moved
+    # a task moved out of an over-allocation may leave room a later task can take: in the
+    # heuristic too (a do-not-level task's predecessor moved after it left a free task four
+    # periods late, with no reason to give)
+    best = _left_justified(net, resources, moved) if exact_mode or moved is not best else moved
     return _result(
         problem, net, best, bound, options.mode, passes, proven_optimal
     )
