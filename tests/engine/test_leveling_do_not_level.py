@@ -258,6 +258,29 @@ def test_a_task_is_not_left_late_where_a_predecessor_of_a_task_not_levelled_move
     assert all(d.predecessor or d.resource or d.successor for d in result.delays), result.delays
 
 
+def test_a_task_held_by_a_free_tasks_place_takes_it_and_that_task_goes_elsewhere() -> None:
+    """The example above without T5. Q must finish by D's start plus one (start to finish),
+    so it can start at 1 or 3 only: at 1 it meets D on R1, and at 3 F (placed last, after Q
+    took R0 at 1) sits on R0. Neither moves alone, so the heuristic reported Q and D as a
+    held over-allocation until 2026-12-08; the exact mode found F at 1 and Q at 3. Now the
+    heuristic puts Q where F is and F at its first free place, as the exact mode does."""
+    problem = LevelingProblem(
+        (
+            Activity("P", 2, {"R2": 1}, priority=DO_NOT_LEVEL, earliest_start=2),
+            Activity("F", 1, {"R0": 1, "R2": 1}, earliest_start=1),
+            Activity("Q", 2, {"R0": 1, "R1": 1}, earliest_start=1),
+            Activity("D", 1, {"R1": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (Resource("R0", 1), Resource("R1", 1), Resource("R2", 1)),
+        (Link("P", "D", LinkType.START_TO_START), Link("Q", "D", LinkType.START_TO_FINISH)),
+    )
+    for mode in MODES:
+        result = level(problem, options(mode, 0.05))
+        check(problem, result)
+        assert dates(result) == {"P": (2, 4), "F": (1, 2), "Q": (3, 5), "D": (2, 3)}, mode
+        assert result.overallocations == ()
+
+
 @pytest.mark.parametrize("priority", [-1, 1001])
 def test_a_priority_outside_ms_projects_scale_is_refused(priority: int) -> None:
     with pytest.raises(LevelingInputError, match="priority must be 0 to 1000") as error:

@@ -234,6 +234,96 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
     return changed
 
 
+EJECT_STARTS = 64
+"""Starts :func:`_ejections` tries per over-allocated task (the earliest first)."""
+
+EJECT_TASKS = 4
+"""Most tasks :func:`_ejections` moves aside for one over-allocated task."""
+
+
+def _ejections(net: Network, resources: Sequence[Resource], start: list[int], finish: list[int],
+               pieces: list[list[tuple[int, int]]], latest: int) -> bool:
+    """Move each task still over-allocated to a start that tasks free to move elsewhere are
+    using, when they all find a free place again (each no later than ``latest``), every other
+    task staying put; returns whether any task moved.
+
+    A task can be held only by the place a free task took: a do-not-level task's predecessor
+    must finish before its successor's fixed date, and the slot it needs was given, earlier in
+    the serial pass, to a task that could as well have gone elsewhere. Moving one task at a
+    time never frees it (until 2026-12-08 the heuristic then reported an over-allocation the
+    exact mode removes). Each move keeps every link: a task is placed with the others where
+    they are at that moment."""
+    loads, _ = load_arrays(resources, net.demands, pieces)
+    fixed, _ = load_arrays(resources, net.demands,
+                           [p if net.not_levelled[i] else [] for i, p in enumerate(pieces)])
+    movable: list[list[int]] = [[] for _ in resources]  # per resource, the tasks that may move
+    for i, demand in enumerate(net.demands):
+        for k, _ in demand:
+            if not net.not_levelled[i] and net.duration[i]:
+                movable[k].append(i)
+    moved = False
+    for j in sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t]):
+        d = net.duration[j]
+        if net.not_levelled[j] or d == 0 or not _over_allocated_task(net, resources, j, pieces, loads):
+            continue
+        lo, hi = _start_window(net, j, start, finish, latest)
+        if hi < lo:
+            continue
+        # the starts where j fits beside the do-not-level tasks alone (the others may move)
+        short = _short(net, resources, j, lo, hi + d, [[] for _ in pieces], fixed)
+        count = np.concatenate(([0], np.cumsum(short)))
+        starts = lo + np.flatnonzero(count[d:] == count[:-d])[:EJECT_STARTS]
+        sharing = np.array(sorted({i for k, _ in net.demands[j] for i in movable[k]} - {j}), dtype=np.int64)
+        begin = np.array([start[i] for i in sharing], dtype=np.int64)
+        end = np.array([finish[i] for i in sharing], dtype=np.int64)
+        for t in starts.tolist():
+            aside = sharing[(begin < t + d) & (end > t)].tolist()
+            if not aside or len(aside) > EJECT_TASKS:
+                continue
+            trial = _placed_aside(net, resources, j, t, aside, start, finish, pieces, loads, latest)
+            if trial is not None:
+                loads = trial
+                moved = True
+                break
+    return moved
+
+
+def _over_allocated_task(net: Network, resources: Sequence[Resource], j: int, pieces: Pieces,
+                         loads: Sequence[IntArray]) -> bool:
+    """Whether task ``j`` works where one of its resources carries more than its capacity."""
+    return any(bool((loads[k][a:b] > capacity_array(resources[k], a, b)).any())
+               for k, _ in net.demands[j] for a, b in pieces[j])
+
+
+def _placed_aside(net: Network, resources: Sequence[Resource], j: int, t: int, aside: Sequence[int],
+                  start: list[int], finish: list[int], pieces: list[list[tuple[int, int]]],
+                  loads: Sequence[IntArray], latest: int) -> list[IntArray] | None:
+    """Task ``j`` at ``t`` and the tasks ``aside`` each at its first free place after that (in
+    order of start): the new loads, with ``start``, ``finish`` and ``pieces`` updated; None,
+    and nothing changed, when ``j`` does not fit at ``t`` without them or one of them finds
+    no place."""
+    trial = list(loads)
+    for k in {k for i in (j, *aside) for k, _ in net.demands[i]}:
+        trial[k] = loads[k].copy()
+    new_start, new_finish, new_pieces = list(start), list(finish), list(pieces)  # entries replaced, never changed
+    for i in aside:
+        _book_pieces(net, trial, i, new_pieces[i], [])
+        new_pieces[i] = []
+    d = net.duration[j]
+    if _short(net, resources, j, t, t + d, new_pieces, trial).any():
+        return None
+    _book_pieces(net, trial, j, new_pieces[j], [(t, t + d)])
+    new_start[j], new_finish[j], new_pieces[j] = t, t + d, [(t, t + d)]
+    for i in sorted(aside, key=lambda a: start[a]):
+        place = free_pieces(net, resources, i, new_start, new_finish, new_pieces, trial, latest)
+        if not place:
+            return None
+        _book_pieces(net, trial, i, [], place)
+        new_start[i], new_finish[i], new_pieces[i] = place[0][0], place[-1][1], place
+    start[:], finish[:], pieces[:] = new_start, new_finish, new_pieces
+    return trial
+
+
 def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
     """``schedule`` with each over-allocated task that has a free place moved to the first one
     (latest-starting first: the later task is the one a serial pass squeezed in): in one
@@ -250,7 +340,11 @@ def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) ->
     def candidates(loads: list[IntArray]) -> list[int]:
         return sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t])
 
-    if not _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan):
+    moved = _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
+    if _ejections(net, resources, start, finish, pieces, makespan):
+        _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
+        moved = True
+    if not moved:
         return schedule
     loads, _ = load_arrays(resources, net.demands, pieces)
     still = set(_over_allocated(net, resources, pieces, loads))
