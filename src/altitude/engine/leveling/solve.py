@@ -69,8 +69,12 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
     exact_mode = options.mode is Mode.EXACT
     if exact_mode:
         # OR-Tools and the GA's kernels, for the exact mode only; loaded before the clock
-        # starts: their first import (half a second) is not the search's time.
+        # starts: their first import (half a second) and the kernels' first load from
+        # numba's cache (0.2 s) are not the search's time. Until 2026-12-08 a first call
+        # (every `altitude level --mode exact`) spent that 0.2 s of its budget loading them.
         from altitude.engine.leveling import exact_search, ga
+
+        ga.warm_up()
     started = time.perf_counter()
     net = compile_problem(problem)
     resources = problem.resources
