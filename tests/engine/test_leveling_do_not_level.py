@@ -91,11 +91,12 @@ def test_two_tasks_not_levelled_stay_over_allocated_and_are_held(mode: Mode) -> 
     assert set(over.tasks) == set(over.held) == {"F1", "F2"}
 
 
-def test_the_exact_mode_may_delay_what_a_task_not_levelled_waits_for() -> None:
-    """F1 (1000) holds the crew 0-4; P (500) leads to F2 (1000) with a lead of 1 period. The
-    heuristic starts P at once, so F2 sits on F1; CP-SAT delays P until F1 is done and F2
-    follows it: nothing is over-allocated, and neither task not levelled was delayed by a
-    resource."""
+@pytest.mark.parametrize("mode", MODES)
+def test_levelling_may_delay_what_a_task_not_levelled_waits_for(mode: Mode) -> None:
+    """F1 (1000) holds the crew 0-4; P (500, no resources) starts F2 (1000). P is delayed until
+    F1 is done and F2 follows it: nothing is over-allocated, and neither task not levelled was
+    delayed by a resource. Until 2026-12-08 only the exact mode did; the heuristic started P
+    at once, left F2 on F1 and reported the plan infeasible."""
     problem = LevelingProblem(
         (
             Activity("F1", 4, {"crew": 1}, priority=DO_NOT_LEVEL),
@@ -105,14 +106,12 @@ def test_the_exact_mode_may_delay_what_a_task_not_levelled_waits_for() -> None:
         (CREW,),
         (Link("P", "F2", LinkType.START_TO_START, 0),),
     )
-    heuristic = level(problem, options(Mode.HEURISTIC))
-    assert dates(heuristic)["F2"] == (0, 2) and heuristic.status is LevelingStatus.INFEASIBLE
-    exact = level(problem, options(Mode.EXACT, 1.0))
-    got = dates(exact)
-    assert got["F1"] == (0, 4) and got["F2"][0] == got["P"][0] >= 4
-    assert exact.overallocations == ()
-    assert exact.status is LevelingStatus.OPTIMAL and exact.makespan == 6
-    why = {d.task: d for d in exact.delays}
+    result = level(problem, options(mode, 1.0))
+    check(problem, result)
+    assert dates(result) == {"F1": (0, 4), "P": (4, 5), "F2": (4, 6)}
+    assert result.overallocations == ()
+    assert result.status is (LevelingStatus.OPTIMAL if mode is Mode.EXACT else LevelingStatus.FEASIBLE)
+    why = {d.task: d for d in result.delays}
     # P uses no resource: its delay is F2's, so that applying it (a constraint on each task a
     # resource delays) gives the same plan
     assert (why["P"].successor, why["P"].resource, why["P"].competing_tasks, why["P"].predecessor) == (
@@ -167,11 +166,12 @@ def test_a_free_task_does_not_take_the_place_of_one_a_task_not_levelled_waits_fo
     assert (over.start, over.end, set(over.tasks), set(over.held)) == (0, 2, {"T", "F"}, {"T", "F"})
 
 
-def test_a_wait_for_a_task_not_levelled_names_what_its_move_would_overload() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_wait_for_a_task_not_levelled_names_what_its_move_would_overload(mode: Mode) -> None:
     """Found by the property test: T (500) leads F (1000) by one period (finish-to-start -1, so
     F starts with T), and G (1000) holds one of the crew's 2 at 0. Started at 0, T would take
-    F with it: three on a crew of 2. The exact mode starts both at 1, and T's delay says F
-    follows it and the crew is busy with G."""
+    F with it: three on a crew of 2. Both modes start both at 1 (the heuristic since
+    2026-12-08), and T's delay says F follows it and the crew is busy with G."""
     problem = LevelingProblem(
         (
             Activity("T", 1, {"crew": 1}),
@@ -181,8 +181,10 @@ def test_a_wait_for_a_task_not_levelled_names_what_its_move_would_overload() -> 
         (Resource("crew", 2),),
         (Link("T", "F", lag=-1),),
     )
-    result = level(problem, options(Mode.EXACT, 0.5))
+    result = level(problem, options(mode, 0.5))
+    check(problem, result)
     assert dates(result) == {"T": (1, 2), "F": (1, 2), "G": (0, 1)}
+    assert result.overallocations == ()
     why = {d.task: d for d in result.delays}
     assert (why["T"].successor, why["T"].resource, why["T"].competing_tasks) == ("F", "crew", ("G",))
 

@@ -324,6 +324,101 @@ def _placed_aside(net: Network, resources: Sequence[Resource], j: int, t: int, a
     return trial
 
 
+PUSH_STEPS = 64
+"""Later starts :func:`_pushed_later` tries per task that would move a do-not-level task."""
+
+
+def _pushed_later(net: Network, resources: Sequence[Resource], start: list[int], finish: list[int],
+                  pieces: list[list[tuple[int, int]]], latest: int) -> bool:
+    """Take do-not-level tasks out of over-allocations by starting, later, a task they follow:
+    each still over-allocated do-not-level task (or free task holding one where it is) moves
+    with that task to the first start, no later than ``latest``, where every task that moves
+    runs within capacity and every link holds; returns whether any task moved.
+
+    Levelling never delays a do-not-level task, but the task follows its predecessors'
+    levelled dates: the exact mode delays a predecessor to take it out of an over-allocation
+    (example 8 of docs/algorithms/leveling.md). Until 2026-12-08 the heuristic never did,
+    and reported such a plan as infeasible."""
+    loads, _ = load_arrays(resources, net.demands, pieces)
+    moved = False
+    for o in sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t]):
+        if not _over_allocated_task(net, resources, o, pieces, loads):
+            continue
+        for mover, slack in _movers(net, o, start, finish):
+            trial = _pushed(net, resources, mover, slack, o, start, finish, pieces, loads, latest)
+            if trial is not None:
+                loads = trial
+                moved = True
+                break
+    return moved
+
+
+def _movers(net: Network, o: int, start: Sequence[int], finish: Sequence[int]) -> list[tuple[int, int]]:
+    """The free tasks whose later start moves ``o``, each with how much later it may start
+    before ``o`` moves: ``o`` itself, when it holds a do-not-level task where it is; for a
+    do-not-level ``o``, the free tasks it waits for through links, through other
+    do-not-level tasks, the ones whose links hold it most tightly first."""
+    if not net.not_levelled[o]:
+        return [(o, 0)] if held_successors(net, o, start, finish) else []
+    slack: dict[int, int] = {}
+    frontier, seen = [(o, 0)], {o}
+    while frontier:
+        i, behind = frontier.pop()
+        for p, code, lag in net.preds[i]:
+            if p in seen:
+                continue
+            seen.add(p)
+            gap = behind + start[i] - link_bound(code, lag, start[p], finish[p], net.duration[i])
+            if net.not_levelled[p]:
+                frontier.append((p, gap))
+            else:
+                slack[p] = gap
+    return sorted(slack.items(), key=lambda item: (item[1], item[0]))
+
+
+def _pushed(net: Network, resources: Sequence[Resource], mover: int, slack: int, o: int, start: list[int],
+            finish: list[int], pieces: list[list[tuple[int, int]]], loads: Sequence[IntArray],
+            latest: int) -> list[IntArray] | None:
+    """``mover`` at the first start more than ``slack`` periods later (at most
+    :data:`PUSH_STEPS` tried, none after ``latest``) that moves ``o`` and where it and the
+    do-not-level tasks it drags run within capacity, every link and latest start holding: the
+    new loads, with ``start``, ``finish`` and ``pieces`` updated; None, and nothing changed,
+    when there is none."""
+    if len(pieces[mover]) > 1:
+        return None
+    first = start[mover] + max(slack, 0) + 1
+    for to in range(first, min(latest, net.deadline[mover], first + PUSH_STEPS - 1) + 1):
+        moves = dragged(net, mover, to, start)
+        if moves.get(o, start[o]) == start[o]:
+            continue
+        if not _links_hold(net, moves, start):
+            return None  # the tasks that move only go later with ``to``: it breaks for good
+        trial = list(loads)
+        for k in {k for i in moves for k, _ in net.demands[i]}:
+            trial[k] = loads[k].copy()
+        for i, at in moves.items():
+            book_move(net, trial, i, at, start)
+        if not _fits(net, resources, trial, moves):
+            continue
+        for i, at in moves.items():
+            d = net.duration[i]
+            start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []
+        return trial
+    return None
+
+
+def _links_hold(net: Network, moves: dict[int, int], start: Sequence[int]) -> bool:
+    """Whether the tasks of ``moves``, at their new starts, keep their latest starts and their
+    links to the tasks that stay (a move later never breaks a link from a predecessor)."""
+    for i, at in moves.items():
+        if at > net.deadline[i]:
+            return False
+        for s, code, lag in net.succs[i]:
+            if s not in moves and link_bound(code, lag, at, at + net.duration[i], net.duration[s]) > start[s]:
+                return False
+    return True
+
+
 def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
     """``schedule`` with each over-allocated task that has a free place moved to the first one
     (latest-starting first: the later task is the one a serial pass squeezed in): in one
@@ -341,9 +436,10 @@ def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) ->
         return sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t])
 
     moved = _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
-    if _ejections(net, resources, start, finish, pieces, makespan):
-        _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
-        moved = True
+    for step in (_ejections, _pushed_later):
+        if step(net, resources, start, finish, pieces, makespan):
+            _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
+            moved = True
     if not moved:
         return schedule
     loads, _ = load_arrays(resources, net.demands, pieces)
