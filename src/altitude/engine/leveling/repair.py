@@ -12,7 +12,7 @@ a free start between its neighbours' dates is moved to the first one. What remai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -253,7 +253,6 @@ def _ejections(net: Network, resources: Sequence[Resource], start: list[int], fi
     time never frees it (until 2026-12-08 the heuristic then reported an over-allocation the
     exact mode removes). Each move keeps every link: a task is placed with the others where
     they are at that moment."""
-    loads, _ = load_arrays(resources, net.demands, pieces)
     fixed, _ = load_arrays(resources, net.demands,
                            [p if net.not_levelled[i] else [] for i, p in enumerate(pieces)])
     movable: list[list[int]] = [[] for _ in resources]  # per resource, the tasks that may move
@@ -261,14 +260,14 @@ def _ejections(net: Network, resources: Sequence[Resource], start: list[int], fi
         for k, _ in demand:
             if not net.not_levelled[i] and net.duration[i]:
                 movable[k].append(i)
-    moved = False
-    for j in sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t]):
+
+    def tries(j: int, loads: list[IntArray]) -> Iterator[list[IntArray] | None]:
         d = net.duration[j]
-        if net.not_levelled[j] or d == 0 or not _over_allocated_task(net, resources, j, pieces, loads):
-            continue
+        if net.not_levelled[j] or d == 0:
+            return
         lo, hi = _start_window(net, j, start, finish, latest)
         if hi < lo:
-            continue
+            return
         # the starts where j fits beside the do-not-level tasks alone (the others may move)
         short = _short(net, resources, j, lo, hi + d, [[] for _ in pieces], fixed)
         count = np.concatenate(([0], np.cumsum(short)))
@@ -278,9 +277,23 @@ def _ejections(net: Network, resources: Sequence[Resource], start: list[int], fi
         end = np.array([finish[i] for i in sharing], dtype=np.int64)
         for t in starts.tolist():
             aside = sharing[(begin < t + d) & (end > t)].tolist()
-            if not aside or len(aside) > EJECT_TASKS:
-                continue
-            trial = _placed_aside(net, resources, j, t, aside, start, finish, pieces, loads, latest)
+            if aside and len(aside) <= EJECT_TASKS:
+                yield _placed_aside(net, resources, j, t, aside, start, finish, pieces, loads, latest)
+
+    return _relieved(net, resources, start, pieces, tries)
+
+
+def _relieved(net: Network, resources: Sequence[Resource], start: Sequence[int], pieces: Pieces,
+              tries: Callable[[int, list[IntArray]], Iterator[list[IntArray] | None]]) -> bool:
+    """For each over-allocated task, latest-starting first and while it still is, the first of
+    ``tries(task, loads)`` that succeeds (each try applies its moves and answers the new loads,
+    or None and changes nothing); returns whether any did."""
+    loads, _ = load_arrays(resources, net.demands, pieces)
+    moved = False
+    for j in sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t]):
+        if not _over_allocated_task(net, resources, j, pieces, loads):
+            continue
+        for trial in tries(j, loads):
             if trial is not None:
                 loads = trial
                 moved = True
@@ -339,18 +352,12 @@ def _pushed_later(net: Network, resources: Sequence[Resource], start: list[int],
     levelled dates: the exact mode delays a predecessor to take it out of an over-allocation
     (example 8 of docs/algorithms/leveling.md). Until 2026-12-08 the heuristic never did,
     and reported such a plan as infeasible."""
-    loads, _ = load_arrays(resources, net.demands, pieces)
-    moved = False
-    for o in sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t]):
-        if not _over_allocated_task(net, resources, o, pieces, loads):
-            continue
+
+    def tries(o: int, loads: list[IntArray]) -> Iterator[list[IntArray] | None]:
         for mover, slack in _movers(net, o, start, finish):
-            trial = _pushed(net, resources, mover, slack, o, start, finish, pieces, loads, latest)
-            if trial is not None:
-                loads = trial
-                moved = True
-                break
-    return moved
+            yield _pushed(net, resources, mover, slack, o, start, finish, pieces, loads, latest)
+
+    return _relieved(net, resources, start, pieces, tries)
 
 
 def _movers(net: Network, o: int, start: Sequence[int], finish: Sequence[int]) -> list[tuple[int, int]]:
