@@ -283,6 +283,28 @@ def test_a_task_held_by_a_free_tasks_place_takes_it_and_that_task_goes_elsewhere
         assert result.overallocations == ()
 
 
+def test_a_task_is_not_left_late_beside_the_gap_a_split_task_left() -> None:
+    """Found by a stress run of the properties. T2 (2 units of 2, splittable) starts T5 (not
+    levelled) one period later, so the two overlap; T2 moves its second period out, to 3,
+    since T4 (1 period, no earlier than 1) had taken period 2. T4 could then start at 1,
+    beside T5 in T2's gap, but stayed at 2 with no reason to give: one split task kept the
+    justification from moving any task."""
+    problem = LevelingProblem(
+        (
+            Activity("T2", 2, {"R0": 2}, splittable=True),
+            Activity("T4", 1, {"R0": 1}, earliest_start=1),
+            Activity("T5", 1, {"R0": 1}, priority=DO_NOT_LEVEL),
+        ),
+        (Resource("R0", 2),),
+        (Link("T2", "T5", LinkType.START_TO_START, 1),),
+    )
+    result = level(problem, options(Mode.HEURISTIC, 0.05))
+    check(problem, result)
+    assert dates(result)["T4"] == (1, 2) and dates(result)["T5"] == (1, 2)
+    assert result.overallocations == ()
+    assert all(d.predecessor or d.resource or d.successor for d in result.delays), result.delays
+
+
 @pytest.mark.parametrize("priority", [-1, 1001])
 def test_a_priority_outside_ms_projects_scale_is_refused(priority: int) -> None:
     with pytest.raises(LevelingInputError, match="priority must be 0 to 1000") as error:

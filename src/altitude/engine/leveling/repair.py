@@ -460,13 +460,13 @@ def left_shifted(net: Network, resources: Sequence[Resource], schedule: Schedule
     than where it is, every other task staying put: never longer, never more over-allocated,
     and no task delayed for nothing. Where a whole serial pass in order of start would
     lengthen the schedule (a lead on a link makes a later-starting task a predecessor, which
-    the pass places first), this still moves what can move (unsplit schedules only: the exact
-    mode's are, splittable tasks or not)."""
-    if any(len(p) > 1 for p in schedule.pieces):
-        return schedule
+    the pass places first), this still moves what can move. A task in pieces stays as it is
+    (the others move around it): until 2026-12-08 one split task kept every task where it
+    was, and a task could stay late beside a gap a split task had left."""
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
     if not _sweeps(net, resources, start, finish, pieces,
-                   lambda _: sorted(range(net.size), key=lambda t: start[t]), lambda j: start[j], drag=True):
+                   lambda _: sorted((t for t in range(net.size) if len(pieces[t]) <= 1), key=lambda t: start[t]),
+                   lambda j: start[j], drag=True):
         return schedule
     return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces), schedule.forced)
