@@ -426,13 +426,14 @@ def _links_hold(net: Network, moves: dict[int, int], start: Sequence[int]) -> bo
     return True
 
 
-def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
+def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule, joint_moves: bool = True) -> Schedule:
     """``schedule`` with each over-allocated task that has a free place moved to the first one
     (latest-starting first: the later task is the one a serial pass squeezed in): in one
-    piece, else, for a splittable task, in pieces (:func:`free_pieces`). No task starts after
-    the makespan, and ``forced`` keeps the squeezed tasks still over-allocated. Until
-    2026-12-07 a problem with any splittable task skipped this, and such a plan kept an
-    over-allocation it could lose."""
+    piece, else, for a splittable task, in pieces (:func:`free_pieces`); with ``joint_moves``,
+    then the moves of several tasks at once (:func:`_ejections`, :func:`_pushed_later`). No
+    task starts after the makespan, and ``forced`` keeps the squeezed tasks still
+    over-allocated. Until 2026-12-07 a problem with any splittable task skipped this, and
+    such a plan kept an over-allocation it could lose."""
     if not schedule.forced:
         return schedule
     start, finish = list(schedule.start), list(schedule.finish)
@@ -443,7 +444,7 @@ def repaired(net: Network, resources: Sequence[Resource], schedule: Schedule) ->
         return sorted(_over_allocated(net, resources, pieces, loads), key=lambda t: -start[t])
 
     moved = _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
-    for step in (_ejections, _pushed_later):
+    for step in (_ejections, _pushed_later) if joint_moves else ():
         if step(net, resources, start, finish, pieces, makespan):
             _sweeps(net, resources, start, finish, pieces, candidates, lambda _: makespan)
             moved = True
@@ -465,8 +466,13 @@ def left_shifted(net: Network, resources: Sequence[Resource], schedule: Schedule
     was, and a task could stay late beside a gap a split task had left."""
     start, finish = list(schedule.start), list(schedule.finish)
     pieces = [list(p) for p in schedule.pieces]
-    if not _sweeps(net, resources, start, finish, pieces,
-                   lambda _: sorted((t for t in range(net.size) if len(pieces[t]) <= 1), key=lambda t: start[t]),
-                   lambda j: start[j], drag=True):
+
+    def candidates(_: list[IntArray]) -> list[int]:
+        # a task at its links' bound has no earlier start to take
+        return sorted((t for t in range(net.size)
+                       if len(pieces[t]) <= 1 and start[t] > links_floor(net, t, start, finish)),
+                      key=lambda t: start[t])
+
+    if not _sweeps(net, resources, start, finish, pieces, candidates, lambda j: start[j], drag=True):
         return schedule
     return Schedule(tuple(start), tuple(finish), tuple(tuple(p) for p in pieces), schedule.forced)

@@ -108,7 +108,7 @@ def _level(problem: LevelingProblem, options: LevelingOptions) -> LevelingResult
     # a task moved out of an over-allocation may leave room a later task can take: in the
     # heuristic too (a do-not-level task's predecessor moved after it left a free task four
     # periods late, with no reason to give)
-    best = _left_justified(net, resources, moved) if exact_mode or moved is not best else moved
+    best = _left_justified(net, resources, moved) if exact_mode or moved is not best or best.forced else moved
     return _result(
         problem, net, best, bound, options.mode, passes, proven_optimal
     )
@@ -130,9 +130,33 @@ def _left_justified(net: Network, resources: Sequence[Resource], schedule: Sched
     (:func:`.repair.left_shifted`), so none stays delayed for nothing.
     """
     if any(not net.not_levelled[j] for j in schedule.forced):
-        return schedule  # (a do-not-level task's over-allocation does not depend on the order)
+        return _settled(net, resources, schedule)
     shifted = Generator(net, resources).forward([(s, i) for i, s in enumerate(schedule.start)])
     return left_shifted(net, resources, shifted if ranks_before(net, resources, shifted, schedule) else schedule)
+
+
+SETTLE_ROUNDS = 4
+"""Rounds of :func:`_settled`; each moves tasks only earlier or out of an over-allocation."""
+
+
+def _settled(net: Network, resources: Sequence[Resource], schedule: Schedule) -> Schedule:
+    """A plan that keeps an over-allocation, with each task moved alone to its first free
+    start no later than where it is, then each over-allocated task that a freed place now
+    fits moved there (:func:`.repair.repaired`, one task at a time: what makes a task held),
+    until neither moves anything.
+
+    The serial pass in order of start could squeeze a dated task into a new over-allocation,
+    so such a plan was returned as it was until 2026-12-08, and a task could stay late with
+    no reason to give (a task without resources six periods late beside a held
+    over-allocation: on random 10 to 40-task plans, 28 of 600 had one)."""
+    for _ in range(SETTLE_ROUNDS):
+        shifted = left_shifted(net, resources, schedule)
+        if shifted is schedule:
+            break
+        schedule = repaired(net, resources, shifted, joint_moves=False)
+        if schedule is shifted:
+            break  # nothing left an over-allocation: the shift's sweeps already ended still
+    return schedule
 
 
 def _result(
