@@ -12,7 +12,7 @@ a free start between its neighbours' dates is moved to the first one. What remai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -46,10 +46,14 @@ def free_start(net: Network, resources: Sequence[Resource], j: int, start: Seque
         return None
     if d == 0 or not net.demands[j] or net.not_levelled[j]:
         return lo  # a do-not-level task goes where its links put it, whatever the load
-    short = _short(net, resources, j, lo, hi + d, pieces, loads)
-    count = np.concatenate(([0], np.cumsum(short)))
-    free = np.flatnonzero(count[d:] == count[:-d])
+    free = _fitting(_short(net, resources, j, lo, hi + d, pieces, loads), d)
     return lo + int(free[0]) if len(free) else None
+
+
+def _fitting(short: np.ndarray, d: int) -> np.ndarray:
+    """Offsets where ``d`` periods in a row are all free (``short``: per period, whether it is not)."""
+    count = np.concatenate(([0], np.cumsum(short)))
+    return np.flatnonzero(count[d:] == count[:-d])
 
 
 def _start_window(net: Network, j: int, start: Sequence[int], finish: Sequence[int], latest: int,
@@ -181,6 +185,31 @@ def _book_pieces(net: Network, loads: list[IntArray], j: int, old: Sequence[tupl
             loads[k][a:b] += units
 
 
+def _copied(net: Network, loads: Sequence[IntArray], tasks: Iterable[int]) -> list[IntArray]:
+    """``loads`` for a trial move of ``tasks``: the arrays of their resources copied, the others shared."""
+    trial = list(loads)
+    for k in {k for i in tasks for k, _ in net.demands[i]}:
+        trial[k] = loads[k].copy()
+    return trial
+
+
+def _moved_together(net: Network, resources: Sequence[Resource], moves: dict[int, int], start: list[int],
+                    finish: list[int], pieces: list[list[tuple[int, int]]],
+                    loads: Sequence[IntArray]) -> list[IntArray] | None:
+    """The unsplit tasks of ``moves`` at their new starts, when they all run within capacity
+    there: the new loads, with ``start``, ``finish`` and ``pieces`` updated; else None, and
+    nothing changed."""
+    trial = _copied(net, loads, moves)
+    for i, at in moves.items():
+        book_move(net, trial, i, at, start)
+    if not _fits(net, resources, trial, moves):
+        return None
+    for i, at in moves.items():
+        d = net.duration[i]
+        start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []
+    return trial
+
+
 def _fits(net: Network, resources: Sequence[Resource], loads: Sequence[IntArray], tasks: dict[int, int]) -> bool:
     """Whether every one of ``tasks`` (at its start there, loads already booked) runs within capacity."""
     for j, at in tasks.items():
@@ -217,17 +246,14 @@ def _sweeps(net: Network, resources: Sequence[Resource], start: list[int], finis
                 continue
             moves = dragged(net, j, to, start)
             if len(moves) > 1:
-                trial = [load.copy() for load in loads]
-                for i, at in moves.items():
-                    book_move(net, trial, i, at, start)
-                if not _fits(net, resources, trial, moves):
+                trial = _moved_together(net, resources, moves, start, finish, pieces, loads)
+                if trial is None:
                     continue
                 loads = trial
             else:
+                d = net.duration[j]
                 book_move(net, loads, j, to, start)
-            for i, at in moves.items():
-                d = net.duration[i]
-                start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []
+                start[j], finish[j], pieces[j] = to, to + d, [(to, to + d)] if d else []
             moved = changed = True
         if not moved:
             break
@@ -269,9 +295,7 @@ def _ejections(net: Network, resources: Sequence[Resource], start: list[int], fi
         if hi < lo:
             return
         # the starts where j fits beside the do-not-level tasks alone (the others may move)
-        short = _short(net, resources, j, lo, hi + d, [[] for _ in pieces], fixed)
-        count = np.concatenate(([0], np.cumsum(short)))
-        starts = lo + np.flatnonzero(count[d:] == count[:-d])[:EJECT_STARTS]
+        starts = lo + _fitting(_short(net, resources, j, lo, hi + d, [[] for _ in pieces], fixed), d)[:EJECT_STARTS]
         sharing = np.array(sorted({i for k, _ in net.demands[j] for i in movable[k]} - {j}), dtype=np.int64)
         begin = np.array([start[i] for i in sharing], dtype=np.int64)
         end = np.array([finish[i] for i in sharing], dtype=np.int64)
@@ -315,9 +339,7 @@ def _placed_aside(net: Network, resources: Sequence[Resource], j: int, t: int, a
     order of start): the new loads, with ``start``, ``finish`` and ``pieces`` updated; None,
     and nothing changed, when ``j`` does not fit at ``t`` without them or one of them finds
     no place."""
-    trial = list(loads)
-    for k in {k for i in (j, *aside) for k, _ in net.demands[i]}:
-        trial[k] = loads[k].copy()
+    trial = _copied(net, loads, (j, *aside))
     new_start, new_finish, new_pieces = list(start), list(finish), list(pieces)  # entries replaced, never changed
     for i in aside:
         _book_pieces(net, trial, i, new_pieces[i], [])
@@ -400,17 +422,9 @@ def _pushed(net: Network, resources: Sequence[Resource], mover: int, slack: int,
             continue
         if not _links_hold(net, moves, start):
             return None  # the tasks that move only go later with ``to``: it breaks for good
-        trial = list(loads)
-        for k in {k for i in moves for k, _ in net.demands[i]}:
-            trial[k] = loads[k].copy()
-        for i, at in moves.items():
-            book_move(net, trial, i, at, start)
-        if not _fits(net, resources, trial, moves):
-            continue
-        for i, at in moves.items():
-            d = net.duration[i]
-            start[i], finish[i], pieces[i] = at, at + d, [(at, at + d)] if d else []
-        return trial
+        trial = _moved_together(net, resources, moves, start, finish, pieces, loads)
+        if trial is not None:
+            return trial
     return None
 
 
