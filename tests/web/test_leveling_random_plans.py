@@ -15,7 +15,7 @@ whatever the plan:
   (unless a delayed task keeps a constraint of its own, which the apply reports). Seeds 162
   and 298 of 300 found a person over-booked again after Apply: a start within a day was
   written as the next day and met a task the preview had placed there (Apply now levels
-  again until nothing moves);
+  again until nothing moves); seed 441 of 650 did it still with three such rounds;
 - undo puts back every constraint and date.
 """
 
@@ -72,7 +72,7 @@ def _state(project: Project) -> dict[int, tuple[object, ...]]:
     return {t.pk: (t.constraint_type, t.constraint_date, t.start, t.finish) for t in Task.objects.filter(project=project)}
 
 
-@pytest.mark.parametrize("seed", [*range(16), 56, 162, 298])
+@pytest.mark.parametrize("seed", [*range(16), 56, 162, 298, 441])
 def test_a_random_plan_is_levelled_explained_applied_and_undone(demo: Demo, seed: int) -> None:
     rnd = random.Random(seed)
     _random_plan(demo, rnd)
