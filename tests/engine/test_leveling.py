@@ -18,6 +18,7 @@ from altitude.engine.leveling import (
     LinkType,
     LoadSegment,
     Mode,
+    PriorityRule,
     Resource,
     level,
 )
@@ -355,6 +356,9 @@ def test_cycle_is_reported_with_its_tasks() -> None:
         (lambda: LevelingOptions(time_limit_seconds=float("nan")), "time_limit_seconds"),
         (lambda: LevelingOptions(time_limit_seconds=float("inf")), "time_limit_seconds"),
         (lambda: LevelingOptions(workers=0), "workers"),
+        (lambda: Link("A", "B", "XX"), "type"),  # type: ignore[arg-type]
+        (lambda: LevelingOptions(mode="fast"), "mode"),  # type: ignore[arg-type]
+        (lambda: LevelingOptions(priority_rule="random"), "priority_rule"),  # type: ignore[arg-type]
     ],
 )
 def test_invalid_input_names_the_field(build: object, field: str) -> None:
@@ -362,6 +366,22 @@ def test_invalid_input_names_the_field(build: object, field: str) -> None:
         build()  # type: ignore[operator]
     assert error.value.field == field
     assert isinstance(error.value, ScheduleValidationError)
+
+
+def test_link_types_and_modes_may_be_written_as_users_write_them() -> None:
+    """Library callers (scripts, notebooks) write "SS" and "exact" as the JSON network and the
+    command line do; until 2026-12-08 a string link type failed deep in the compiler with a
+    ``KeyError: 'FS'``."""
+    problem = LevelingProblem(
+        (Activity("A", 2, {"crew": 1}), Activity("B", 2, {"crew": 1})),
+        (Resource("crew", 1),),
+        (Link("A", "B", "SS", 1),),  # type: ignore[arg-type]
+    )
+    assert problem.links[0].type is LinkType.START_TO_START
+    options = LevelingOptions(mode="heuristic", priority_rule="LFT")  # type: ignore[arg-type]
+    assert (options.mode, options.priority_rule) == (Mode.HEURISTIC, PriorityRule.LATEST_FINISH)
+    result = level(problem, options)
+    assert {t.id: t.start for t in result.tasks} == {"A": 0, "B": 2}
 
 
 def test_each_mode_has_its_own_default_budget() -> None:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 from altitude.engine.errors import CyclicDependency as EngineCyclicDependency
 from altitude.engine.errors import ScheduleValidationError
@@ -81,6 +82,18 @@ class PriorityRule(enum.Enum):
     SHORTEST_DURATION = "SPT"
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _member(kind: type[E], value: object, field: str) -> E:
+    """``value`` as a member of ``kind``, by value ("FS", "exact") or name, or a clear error."""
+    for member in kind:
+        if value in (member.value, member.name):
+            return member
+    allowed = ", ".join(str(m.value) for m in kind)
+    raise LevelingInputError(f"{field} must be one of {allowed}, got {value!r}", field=field)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """``successor`` may start/finish only ``lag`` units after ``predecessor`` starts/finishes.
@@ -92,6 +105,12 @@ class Link:
     successor: str
     type: LinkType = LinkType.FINISH_TO_START
     lag: int = 0
+
+    def __post_init__(self) -> None:
+        # "FS" as users and the JSON network write it is as good as LinkType.FINISH_TO_START
+        # (until 2026-12-08 it got as far as the compiler and failed there with a KeyError)
+        if not isinstance(self.type, LinkType):
+            object.__setattr__(self, "type", _member(LinkType, self.type, "type"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +297,10 @@ class LevelingOptions:
     workers: int = 1
 
     def __post_init__(self) -> None:
+        if not isinstance(self.mode, Mode):
+            object.__setattr__(self, "mode", _member(Mode, self.mode, "mode"))
+        if not isinstance(self.priority_rule, PriorityRule):
+            object.__setattr__(self, "priority_rule", _member(PriorityRule, self.priority_rule, "priority_rule"))
         if self.time_limit_seconds is not None and not 0 <= self.time_limit_seconds < math.inf:
             raise LevelingInputError(
                 f"time_limit_seconds must be a finite number >= 0, got {self.time_limit_seconds}",
