@@ -357,6 +357,14 @@ def test_cycle_is_reported_with_its_tasks() -> None:
         (lambda: LevelingOptions(time_limit_seconds=float("inf")), "time_limit_seconds"),
         (lambda: LevelingOptions(workers=0), "workers"),
         (lambda: Link("A", "B", "XX"), "type"),  # type: ignore[arg-type]
+        (lambda: Activity("A", 2.5), "duration"),  # type: ignore[arg-type]
+        (lambda: Activity("A", "3"), "duration"),  # type: ignore[arg-type]
+        (lambda: Activity("A", 1, {"crew": 0.5}), "demands"),  # type: ignore[dict-item]
+        (lambda: Activity("A", 1, earliest_start=0.5), "earliest_start"),  # type: ignore[arg-type]
+        (lambda: Activity("A", 1, priority=499.5), "priority"),  # type: ignore[arg-type]
+        (lambda: Resource("crew", 1.5), "capacity"),  # type: ignore[arg-type]
+        (lambda: Resource("crew", 1, (CapacityChange(2.5, 1),)), "changes"),  # type: ignore[arg-type]
+        (lambda: Link("A", "B", lag=1.5), "lag"),  # type: ignore[arg-type]
         (lambda: LevelingOptions(mode="fast"), "mode"),  # type: ignore[arg-type]
         (lambda: LevelingOptions(priority_rule="random"), "priority_rule"),  # type: ignore[arg-type]
     ],
@@ -382,6 +390,22 @@ def test_link_types_and_modes_may_be_written_as_users_write_them() -> None:
     assert (options.mode, options.priority_rule) == (Mode.HEURISTIC, PriorityRule.LATEST_FINISH)
     result = level(problem, options)
     assert {t.id: t.start for t in result.tasks} == {"A": 0, "B": 2}
+
+
+def test_whole_floats_and_numpy_integers_are_taken_as_the_numbers_they_are() -> None:
+    """Data read with pandas or numpy arrives as 2.0 or ``np.int64(2)``; the solvers take Python
+    ints (until 2026-12-08 a float demand failed in numpy with a ``UFuncTypeError``)."""
+    import numpy as np
+
+    problem = LevelingProblem(
+        (Activity("A", 2.0, {"crew": np.int64(2)}), Activity("B", np.int32(3), {"crew": 1.0})),  # type: ignore[arg-type,dict-item]
+        (Resource("crew", 2.0, (CapacityChange(10.0, 3),)),),  # type: ignore[arg-type]
+        (Link("A", "B", lag=np.int64(1)),),  # type: ignore[arg-type]
+    )
+    a, b = problem.activities
+    assert (type(a.duration), type(a.demands["crew"]), type(b.duration), type(problem.links[0].lag)) == (int,) * 4
+    result = level(problem)
+    assert {t.id: t.start for t in result.tasks} == {"A": 0, "B": 3}
 
 
 def test_each_mode_has_its_own_default_budget() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -85,6 +86,19 @@ class PriorityRule(enum.Enum):
 E = TypeVar("E", bound=enum.Enum)
 
 
+def _whole(value: object, field: str, what: str, task: str | None = None) -> int:
+    """``value`` as an int: times, units and priorities are whole numbers (periods, units).
+
+    A float with a fraction (2.5 periods) would otherwise fail deep in the solvers with a
+    numpy or CP-SAT type error; 2.0 and numpy integers are taken as they are meant.
+    """
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise LevelingInputError(f"{what} must be a whole number, got {value!r}", task=task, field=field)
+
+
 def _member(kind: type[E], value: object, field: str) -> E:
     """``value`` as a member of ``kind``, by value ("FS", "exact") or name, or a clear error."""
     for member in kind:
@@ -111,6 +125,9 @@ class Link:
         # (until 2026-12-08 it got as far as the compiler and failed there with a KeyError)
         if not isinstance(self.type, LinkType):
             object.__setattr__(self, "type", _member(LinkType, self.type, "type"))
+        if type(self.lag) is not int:
+            lag = _whole(self.lag, "lag", f"link {self.predecessor} -> {self.successor}: lag")
+            object.__setattr__(self, "lag", lag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +136,10 @@ class CapacityChange:
 
     start: int
     capacity: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _whole(self.start, "changes", "capacity change start"))
+        object.__setattr__(self, "capacity", _whole(self.capacity, "changes", "capacity change capacity"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +157,7 @@ class Resource:
     def __post_init__(self) -> None:
         if not self.id:
             raise LevelingInputError("resource id must not be empty", field="id")
+        object.__setattr__(self, "capacity", _whole(self.capacity, "capacity", f"resource {self.id}: capacity"))
         if self.capacity < 0:
             raise LevelingInputError(
                 f"resource {self.id}: capacity must be >= 0, got {self.capacity}", field="capacity"
@@ -191,6 +213,13 @@ class Activity:
     def __post_init__(self) -> None:
         if not self.id:
             raise LevelingInputError("task id must not be empty", field="id")
+        for name in ("duration", "priority", "earliest_start", "latest_start"):
+            value = getattr(self, name)
+            if value is not None and type(value) is not int:
+                object.__setattr__(self, name, _whole(value, name, f"task {self.id}: {name}", self.id))
+        demands = {resource: units if type(units) is int else
+                   _whole(units, "demands", f"task {self.id}: demand on {resource}", self.id)
+                   for resource, units in self.demands.items()}
         if self.duration < 0:
             raise LevelingInputError(
                 f"task {self.id}: duration must be >= 0, got {self.duration}",
@@ -203,7 +232,7 @@ class Activity:
                 task=self.id,
                 field="priority",
             )
-        for resource, units in self.demands.items():
+        for resource, units in demands.items():
             if units < 0:
                 raise LevelingInputError(
                     f"task {self.id}: demand on {resource} must be >= 0, got {units}",
@@ -221,7 +250,7 @@ class Activity:
                 task=self.id,
                 field="latest_start",
             )
-        object.__setattr__(self, "demands", _frozen_demands(self.demands))
+        object.__setattr__(self, "demands", _frozen_demands(demands))
 
 
 @dataclass(frozen=True, slots=True)
