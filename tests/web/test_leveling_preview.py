@@ -393,6 +393,7 @@ def test_the_api_applies_and_undoes(client_for: Clients, demo: Demo, plan: Plan,
     body = response.json()
     assert [(c["label"], c["constraint_type_before"], c["constraint_date_before"]) for c in body["changes"]] == [
         ("1.2 Build", "asap", None)]
+    assert body["kept"] == [] and body["unsettled"] is False
     again = client.post(url, "{}", content_type="application/json")
     assert again.status_code == 422 and "changes nothing" in again.json()["detail"]
     undo = client.post(f"/api/v1/leveling/{body['id']}/undo")

@@ -29,7 +29,9 @@ import pytest
 
 from altitude.core.errors import InvalidInput
 from altitude.delivery import services
+from altitude.delivery.leveling_views import describe
 from altitude.delivery.models import Project, Task
+from altitude.resources import leveling_apply
 from altitude.resources import services as pool
 from altitude.resources.models import Assignment, Resource
 from tests.personas import Demo
@@ -95,6 +97,26 @@ def test_a_random_plan_is_levelled_explained_applied_and_undone(demo: Demo, seed
     again = pool.level_preview(pm, project.pk, within_float=within)
     if preview.status != "infeasible" and not within and not applied.kept:
         assert again.before == () and again.resource_driven == 0, again.delayed
+        assert not applied.unsettled
     undone = pool.undo_leveling(pm, applied.application.pk)
     assert undone.restored == len(applied.application.changes)
     assert _state(project) == before
+
+
+def test_apply_says_so_when_its_rounds_run_out_before_the_plan_settles(
+        demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 162 needs a second round (a start rounded up to the next day meets another task).
+    With one round allowed, Apply must not claim the plan is levelled: it says to level again,
+    on the page and in the API; with the default rounds it settles."""
+    _random_plan(demo, random.Random(162))
+    pm, project = demo.user("admin"), demo.dcx01
+    monkeypatch.setattr(leveling_apply, "ROUNDS", 1)
+    applied = pool.apply_leveling(pm, project.pk)
+    assert applied.unsettled
+    assert "preview levelling again" in describe(applied)
+    assert pool.level_preview(pm, project.pk).resource_driven > 0  # it was right: not settled
+    pool.undo_leveling(pm, applied.application.pk)
+    monkeypatch.undo()
+    settled = pool.apply_leveling(pm, project.pk)
+    assert not settled.unsettled and "again" not in describe(settled)
+    assert pool.level_preview(pm, project.pk).resource_driven == 0

@@ -68,6 +68,9 @@ def describe(outcome: Applied | Undone) -> str:
                 "then rescheduled. Undo below puts their constraints back.")
         if outcome.kept:
             text += f" Kept their own constraint: {', '.join(outcome.kept)}."
+        if outcome.unsettled:
+            text += (" Some starts within a day had to become the next day, and levelling would still"
+                     " delay a task: preview levelling again and apply it.")
         return text
     text = f"Levelling undone: {outcome.restored} constraint{'s' if outcome.restored != 1 else ''} restored, then rescheduled."
     if outcome.kept:

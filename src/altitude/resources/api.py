@@ -174,7 +174,7 @@ def _applied(outcome: leveling_apply.Applied) -> dict[str, Any]:
     return {
         "id": a.pk, "project_id": a.project_id, "program_id": a.program_id, "portfolio_id": a.portfolio_id,
         "created_at": a.created_at,
-        "within_float": a.within_float, "kept": list(outcome.kept),
+        "within_float": a.within_float, "kept": list(outcome.kept), "unsettled": outcome.unsettled,
         "changes": [{"task_id": c["task"], "label": c["label"], "constraint_type_before": c["type"],
                      "constraint_date_before": c["date"]} for c in a.changes],
     }

@@ -42,6 +42,7 @@ from altitude.strategy.models import Portfolio
 class Applied:
     application: LevelingApplication
     kept: tuple[str, ...]  # delayed tasks whose own constraint was kept (another kind, or later)
+    unsettled: bool = False  # after the last round levelling would still delay a task: level again
 
 
 def _check_managers(user: AnyUser, projects: Sequence[Project]) -> None:
@@ -149,6 +150,7 @@ def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None
         driven = [d for d in preview.delayed if d.resource is not None]  # the rest follow a predecessor
         changes: dict[int, dict[str, object]] = {}
         kept: list[str] = []
+        unsettled = False
         for step in range(ROUNDS):
             wrote, rounded = _constrain(driven, changes, kept)
             if not changes:
@@ -161,16 +163,17 @@ def apply(user: AnyUser, projects: Sequence[Project], *, project: Project | None
                 break
             _reschedule(user, project, program, sorted(_projects_of(changes)),
                         portfolio.pk if portfolio is not None else None)
-            if rounded and step + 1 < ROUNDS:
+            if rounded:
                 # a start within a day was written as the next day: the task may now meet another
                 again = leveling.preview([p.pk for p in projects], within_float=within_float)
                 driven = [d for d in again.delayed if d.resource is not None]
+                unsettled = step + 1 == ROUNDS and _any_free(driven)  # the rounds ran out: say so
         application = LevelingApplication.objects.create(
             project=project, program=program, portfolio=portfolio, within_float=within_float,
             changes=[{k: v for k, v in change.items() if k != "project"} for change in changes.values()],
             user=user if user.is_authenticated else None,  # type: ignore[misc]
         )
-    return Applied(application, tuple(kept))
+    return Applied(application, tuple(kept), unsettled)
 
 
 ROUNDS = 10
@@ -182,7 +185,9 @@ writes what it delays. Until 2026-12-08 there was one round, and 2 of 200 random
 preview had freed. With three rounds, 1 of 650 (seed 441) still did: each round started one
 task a day later again. With ten, all 650 seeds (0 to 649) pass; the most any needed was 7
 (two thirds need one, nearly all the rest two). The rounds stop as soon as one writes nothing
-new, so a plan without fractional starts still pays for one."""
+new, so a plan without fractional starts still pays for one. When the last round still
+rounded a start, the plan is levelled once more and :attr:`Applied.unsettled` says whether
+it would still delay a task (the page and the API tell the user to level again)."""
 
 
 def _constrain(driven: Sequence[leveling.DelayedTask], changes: dict[int, dict[str, object]],
@@ -197,10 +202,7 @@ def _constrain(driven: Sequence[leveling.DelayedTask], changes: dict[int, dict[s
     for delayed in driven:
         task = tasks[delayed.task_id]
         day = delayed.constraint_date
-        free = task.constraint_type == ConstraintType.ASAP
-        earlier = task.constraint_type == ConstraintType.SNET and (
-            task.constraint_date is None or task.constraint_date < day)
-        if not (free or earlier):
+        if not _free_to_take(task, day):
             if delayed.label not in kept and task.pk not in changes:
                 kept.append(delayed.label)
             continue
@@ -215,6 +217,20 @@ def _constrain(driven: Sequence[leveling.DelayedTask], changes: dict[int, dict[s
         wrote = True
         rounded = rounded or day > delayed.levelled_start.date()
     return wrote, rounded
+
+
+def _free_to_take(task: Task, day: dt.date) -> bool:
+    """Whether ``task`` may get start-no-earlier-than ``day``: it has no constraint, or an
+    earlier one of that kind (any other is the user's, and stays)."""
+    if task.constraint_type == ConstraintType.ASAP:
+        return True
+    return task.constraint_type == ConstraintType.SNET and (task.constraint_date is None or task.constraint_date < day)
+
+
+def _any_free(driven: Sequence[leveling.DelayedTask]) -> bool:
+    """Whether another round would write a constraint on one of ``driven``."""
+    tasks = Task.objects.in_bulk([d.task_id for d in driven])
+    return any(_free_to_take(tasks[d.task_id], d.constraint_date) for d in driven)
 
 
 def _projects_of(changes: Mapping[int, Mapping[str, object]]) -> set[int]:

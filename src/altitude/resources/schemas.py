@@ -227,6 +227,9 @@ class LevelingAppliedOut(Schema):
     within_float: bool
     changes: list[LevelingChangeOut] = Field(description="Each task that got a start-no-earlier-than constraint.")
     kept: list[str] = Field(description="Delayed tasks that kept a constraint of their own.")
+    unsettled: bool = Field(False, description="True when, after every round of writing (starts within a day "
+                                               "become the next day), levelling would still delay a task: "
+                                               "preview and apply again.")
 
 
 class LevelingUndoneOut(Schema):
