@@ -359,6 +359,7 @@ def test_cycle_is_reported_with_its_tasks() -> None:
         (lambda: Link("A", "B", "XX"), "type"),  # type: ignore[arg-type]
         (lambda: Activity("A", 2.5), "duration"),  # type: ignore[arg-type]
         (lambda: Activity("A", "3"), "duration"),  # type: ignore[arg-type]
+        (lambda: Activity("A", True), "duration"),
         (lambda: Activity("A", 1, {"crew": 0.5}), "demands"),  # type: ignore[dict-item]
         (lambda: Activity("A", 1, earliest_start=0.5), "earliest_start"),  # type: ignore[arg-type]
         (lambda: Activity("A", 1, priority=499.5), "priority"),  # type: ignore[arg-type]
